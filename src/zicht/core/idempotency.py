@@ -1,0 +1,61 @@
+"""`Idempotency-Key` on POST: a retried request gets the first answer, not a duplicate."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 128
+
+
+def _fingerprint(request: Request) -> str:
+    payload = json.dumps(request.data, sort_keys=True, default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{payload}".encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.request_hash != fingerprint:
+        return Response(
+            {HEADER: ["This key was already used for a different request; use a new key."]},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return Response(record.body, status=record.status_code, headers={"Idempotent-Replayed": "true"})
+
+
+def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
+    key = request.headers.get(HEADER)
+    if not key:
+        return handler()
+    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        return Response({HEADER: [f"Use at most {MAX_KEY_LENGTH} printable characters."]},
+                        status=status.HTTP_400_BAD_REQUEST)
+    fingerprint = _fingerprint(request)
+    existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    if existing is not None:
+        return _replay(existing, fingerprint)
+    try:
+        with transaction.atomic():
+            response = handler()
+            if status.is_success(response.status_code):
+                # Same transaction as the change: either both are stored or neither.
+                IdempotencyRecord.objects.create(
+                    user=request.user, key=key, method=request.method, path=request.path,
+                    request_hash=fingerprint, status_code=response.status_code,
+                    body=response.data,
+                )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer as it did.
+        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+    return response

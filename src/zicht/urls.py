@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from zicht.audit.api import AuditEventViewSet
+from zicht.organisations.api import OrganisationViewSet
+from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
+
+router = DefaultRouter()
+router.register("persons", PersonViewSet, basename="person")
+router.register("signals", SignalViewSet, basename="signal")
+router.register("consents", ConsentViewSet, basename="consent")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("audit", AuditEventViewSet, basename="audit")
+
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("zicht.organisations.urls")),
+    path("audit/", include("zicht.audit.urls")),
+    path("", include("zicht.registry.urls")),
+]
+
