@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management.commands import flush
 from rest_framework.test import APIClient
 
 from tests.factories import OrganisationFactory, UserFactory
@@ -9,14 +10,18 @@ from zicht.organisations.models import OrganisationKind, Role
 from zicht.organisations.services import token_create
 
 
-@pytest.fixture(autouse=True)
-def _allow_audit_purge_in_transactional_tests(request):  # type: ignore[no-untyped-def]
-    """Transactional tests empty the SQLite database afterwards; only they lift the guard."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_audit_log():  # type: ignore[no-untyped-def]
+    """Transactional tests empty the database with `flush` afterwards; only that lifts the guard."""
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         with audit_purge_allowed():
-            yield
-    else:
-        yield
+            return original(self, *args, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 PostgreSQL: a trigger function (migration 0002). SQLite: triggers that call
 `zicht_audit_locked()`, a function this module registers on every connection;
 a connection without it (the sqlite3 shell) cannot change the table at all.
-Test teardown that empties a SQLite database lifts the guard with
+PostgreSQL also refuses TRUNCATE unless the session set `zicht.audit_purge`.
+Test teardown that empties a database lifts the guard with
 `audit_purge_allowed()`; nothing in the application does.
 """
 
@@ -30,11 +31,21 @@ def connect() -> None:
     connection_created.connect(_register, dispatch_uid="zicht-audit-guard")
 
 
+def _set_postgres_purge(value: str) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('zicht.audit_purge', %s, false)", [value])
+
+
 @contextlib.contextmanager
 def audit_purge_allowed() -> Iterator[None]:
     global _purge_allowed
     _purge_allowed = True
+    _set_postgres_purge("on")
     try:
         yield
     finally:
         _purge_allowed = False
+        _set_postgres_purge("off")
