@@ -50,7 +50,7 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_a_caseworker_reports_by_keyboard_and_every_page_passes_axe(web, caseworker):
