@@ -99,7 +99,7 @@ class Person(models.Model):
             born = date.fromisoformat(birth)
             return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         # Year only: assume the birthday is still to come, so doubt means "minor".
-        return day.year - self.birth_year - 1
+        return max(0, day.year - self.birth_year - 1)
 
 
 class AccessReason(models.TextChoices):

@@ -146,6 +146,10 @@ def signal_fields(
     """Validated column values for a new signal (shared with bulk intake)."""
     v.clean_signal_dates(signalled_on=signalled_on, started=exploitation_started_on,
                          ended=exploitation_ended_on, today=today)
+    birth = person.identity.get("birth_date") or ""
+    if birth and signalled_on.isoformat()[: len(birth)] < birth:
+        raise ApplicationError(_("The signal date lies before the person's birth date."),
+                               field="signalled_on")
     age = person.age_on(signalled_on)
     texts = {
         "narrative": v.clean_text(narrative, "narrative", max_length=10_000),
