@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management.commands import flush
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.factories import OrganisationFactory, UserFactory
@@ -22,6 +23,13 @@ def _flush_may_empty_the_audit_log():  # type: ignore[no-untyped-def]
     flush.Command.handle = handle
     yield
     flush.Command.handle = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():  # type: ignore[no-untyped-def]
+    """Every factory user gets a password; the production hasher takes most of a second."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

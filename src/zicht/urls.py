@@ -7,6 +7,9 @@ from zicht.audit.api import AuditEventViewSet
 from zicht.organisations.api import OrganisationViewSet
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
 
+# API paths that match no route still answer in JSON.
+handler404 = "zicht.core.views.page_not_found"
+
 router = DefaultRouter()
 router.register("persons", PersonViewSet, basename="person")
 router.register("signals", SignalViewSet, basename="signal")

@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from zicht.registry.serializers import StrictSerializer
+from zicht.registry.serializers import StrictSerializer, TextField
 
 from . import services
 from .models import Organisation, OrganisationKind, Role
@@ -19,9 +19,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationInputSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices)
-    municipality = serializers.CharField(max_length=6, help_text="CBS code, e.g. GM0363.")
+    municipality = TextField(max_length=6, help_text="CBS code, e.g. GM0363.")
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

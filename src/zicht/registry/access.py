@@ -32,6 +32,21 @@ def sharing_purpose(organisation: Organisation) -> str:
     return Purpose.CARE
 
 
+# Largest primary key the database holds (BIGINT); SQLite cannot even compare a larger one.
+MAX_ID = 2**63 - 1
+
+
+def _pk(value: int | str) -> int:
+    """An id as a number, or NotFound: a malformed or impossible id is just an unknown one."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 1 <= pk <= MAX_ID:
+        raise NotFound()
+    return pk
+
+
 def persons_visible_to(actor: User) -> QuerySet[Person]:
     if not actor.is_authenticated or not actor.sees_person_content:
         return Person.objects.none()
@@ -45,19 +60,16 @@ def persons_visible_to(actor: User) -> QuerySet[Person]:
         Q(reason=AccessReason.REPORTED) | ~Q(**{f"person__consent_{purpose}__in": CONSENT_ENDED})
     )
     visible = Q(pk__in=grants.values("person_id"))
-    if actor.role == Role.NATIONAL_COORDINATOR:
-        # CoMensha sees everyone registered with consent, and every duty registration.
+    if actor.role == Role.NATIONAL_COORDINATOR and organisation.kind == OrganisationKind.COMENSHA:
+        # CoMensha sees everyone registered with consent, and every duty registration. Only
+        # CoMensha: the role given by mistake at, say, the police must not undo a refusal.
         visible |= Q(consent_registration=ConsentState.GIVEN) | Q(duty_registered=True)
     return Person.objects.filter(visible)
 
 
 def access_person(actor: User, person_id: int | str) -> Person:
     """The person, if the actor may see them; otherwise NotFound, whatever the reason."""
-    try:
-        pk = int(person_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    person = persons_visible_to(actor).filter(pk=pk).first()
+    person = persons_visible_to(actor).filter(pk=_pk(person_id)).first()
     if person is None:
         raise NotFound()
     return person
@@ -92,11 +104,7 @@ def signals_visible_to(actor: User) -> QuerySet[Signal]:
 
 
 def access_signal(actor: User, signal_id: int | str) -> Signal:
-    try:
-        pk = int(signal_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    signal = signals_visible_to(actor).select_related("person").filter(pk=pk).first()
+    signal = signals_visible_to(actor).select_related("person").filter(pk=_pk(signal_id)).first()
     if signal is None:
         raise NotFound()
     return signal
@@ -115,11 +123,7 @@ def consents_visible_to(actor: User) -> QuerySet[Consent]:
 
 
 def access_consent(actor: User, consent_id: int | str) -> Consent:
-    try:
-        pk = int(consent_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    consent = consents_visible_to(actor).filter(pk=pk).first()
+    consent = consents_visible_to(actor).filter(pk=_pk(consent_id)).first()
     if consent is None:
         raise NotFound()
     return consent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -11,9 +12,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zicht.core.exceptions import ApplicationError, NotFound
 from zicht.core.idempotency import idempotent
 
 from . import selectors, services
+from .access import MAX_ID
 from .serializers import (
     ConsentInputSerializer,
     ConsentSerializer,
@@ -43,9 +46,24 @@ def _int_param(request: Request, name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise serializers.ValidationError({name: ["Give a whole number."]}) from None
+        raise serializers.ValidationError({name: [_("Give a whole number.")]}) from None
+    if not 1 <= value <= MAX_ID:
+        raise serializers.ValidationError({name: [_("No such id.")]})
+    return value
+
+
+def _for_person_in_body(call: Any) -> Any:
+    """A person named in the request body who is unknown or hidden is a bad `person` field.
+
+    Both cases get the same answer, so the body reveals nothing about who exists.
+    """
+    try:
+        return call()
+    except NotFound:
+        raise ApplicationError(_("No person with this id that you may see."),
+                               field="person") from None
 
 
 class AuditedListMixin:
@@ -150,8 +168,8 @@ class SignalViewSet(AuditedListMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         def handler() -> Response:
             data = _valid(SignalInputSerializer, request.data)
-            signal = services.signal_create(actor=request.user, person_id=data.pop("person"),
-                                            **data)
+            signal = _for_person_in_body(lambda: services.signal_create(
+                actor=request.user, person_id=data.pop("person"), **data))
             return Response(SignalSerializer(signal).data, status=status.HTTP_201_CREATED)
         return idempotent(request, handler)
 
@@ -193,7 +211,7 @@ class ConsentViewSet(AuditedListMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         def handler() -> Response:
             data = _valid(ConsentInputSerializer, request.data)
-            consent = services.consent_record(actor=request.user, person_id=data.pop("person"),
-                                              **data)
+            consent = _for_person_in_body(lambda: services.consent_record(
+                actor=request.user, person_id=data.pop("person"), **data))
             return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
         return idempotent(request, handler)

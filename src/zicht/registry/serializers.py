@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
+from .access import MAX_ID
 from .codes import ConsentState, Form, Indicator, Purpose, Scope, Sector, Sex, Source
 from .models import Consent, Person, Signal
 
 
+class TextField(serializers.CharField):
+    """Text only: a number or `true` where text belongs is the client's mistake, not a name."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    # Bounded like the database's keys, so an absurd number is a bad field, not a crash.
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class StrictSerializer(serializers.Serializer):
     """Unknown fields are an error, not silently dropped: a typo must not lose data."""
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if self.parent is None and data is not empty and not isinstance(data, Mapping):
+            # An array, a string or null where the object should be: the body is at fault.
+            raise serializers.ValidationError(
+                {"body": [_("Send one JSON object with the fields by name.")]})
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> Any:
         unknown: dict[str, list[str]] = {}
@@ -33,30 +58,30 @@ class StrictSerializer(serializers.Serializer):
 
 
 class IdentityDocumentSerializer(StrictSerializer):
-    kind = serializers.CharField(max_length=40)
-    number = serializers.CharField(max_length=64)
-    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    kind = TextField(max_length=40)
+    number = TextField(max_length=64)
+    country = TextField(max_length=2, required=False, allow_blank=True)
 
 
 class PersonInputSerializer(StrictSerializer):
-    given_names = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    family_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
+    given_names = TextField(max_length=200, required=False, allow_blank=True)
+    family_name = TextField(max_length=200, required=False, allow_blank=True)
+    aliases = serializers.ListField(child=TextField(max_length=200), required=False,
                                     max_length=20)
-    birth_date = serializers.CharField(
+    birth_date = TextField(
         max_length=10, required=False, allow_blank=True,
         help_text="YYYY-MM-DD, or YYYY when only the year is known.",
     )
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     citizenships = serializers.ListField(
-        child=serializers.CharField(max_length=2), required=False, max_length=10,
+        child=TextField(max_length=2), required=False, max_length=10,
         help_text="ISO 3166-1 alpha-2 codes.",
     )
     languages = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, max_length=10,
+        child=TextField(max_length=3), required=False, max_length=10,
         help_text="ISO 639-1 codes.",
     )
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    phone = TextField(max_length=30, required=False, allow_blank=True)
     identity_documents = IdentityDocumentSerializer(many=True, required=False)
 
 
@@ -114,7 +139,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class SignalInputSerializer(StrictSerializer):
-    person = serializers.IntegerField(min_value=1)
+    person = id_field()
     signalled_on = serializers.DateField()
     exploitation_started_on = serializers.DateField(required=False, allow_null=True)
     exploitation_ended_on = serializers.DateField(required=False, allow_null=True)
@@ -122,13 +147,13 @@ class SignalInputSerializer(StrictSerializer):
                                   allow_empty=False, max_length=9)
     indicators = serializers.ListField(child=serializers.ChoiceField(choices=Indicator.choices),
                                        required=False, max_length=11)
-    indicators_other = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    indicators_other = TextField(max_length=1000, required=False, allow_blank=True)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False, allow_blank=True)
-    municipality = serializers.CharField(max_length=6, help_text="CBS code, e.g. GM0363.")
+    municipality = TextField(max_length=6, help_text="CBS code, e.g. GM0363.")
     scope = serializers.ChoiceField(choices=Scope.choices, required=False)
     source = serializers.ChoiceField(choices=Source.choices)
-    narrative = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
-    external_ref = serializers.CharField(max_length=128, required=False, allow_blank=True)
+    narrative = TextField(max_length=10_000, required=False, allow_blank=True)
+    external_ref = TextField(max_length=128, required=False, allow_blank=True)
 
 
 class SignalUpdateSerializer(SignalInputSerializer):
@@ -152,7 +177,7 @@ class SignalSerializer(serializers.ModelSerializer):
 
 
 class ConsentInputSerializer(StrictSerializer):
-    person = serializers.IntegerField(min_value=1)
+    person = id_field()
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     state = serializers.ChoiceField(choices=[ConsentState.GIVEN, ConsentState.REFUSED,
                                              ConsentState.WITHDRAWN])
@@ -170,4 +195,4 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class ShareInputSerializer(StrictSerializer):
-    organisation = serializers.IntegerField(min_value=1)
+    organisation = id_field()
