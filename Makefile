@@ -53,6 +53,7 @@ test-postgres: install chromium ## the whole suite against the local PostgreSQL 
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install ## benchmarks; results printed and written to benchmarks/results/
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python -m benchmarks.run
 
 lint: install ## ruff and mypy

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zicht.audit",
     "zicht.registry",
     "zicht.demo",
+    "zicht.wegwijzer",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zicht.wegwijzer.middleware.PublicStartMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -115,7 +117,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# The public Wegwijzer speaks all of these; the registry's own pages offer REGISTRY_LANGUAGES.
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English")), ("ro", _("Romanian")),
+             ("bg", _("Bulgarian")), ("pl", _("Polish")), ("uk", _("Ukrainian"))]
+REGISTRY_LANGUAGES = ["nl", "en"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -171,6 +176,15 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Wegwijzer (docs/wegwijzer.md): key of the HMACs over client addresses and receipt codes;
+# attempts per client per window before a proof of work is asked; its difficulty in bits.
+WEGWIJZER_HMAC_KEY = os.environ.get("ZICHT_WEGWIJZER_HMAC_KEY", SECRET_KEY)
+WEGWIJZER_RATE_LIMIT = int(os.environ.get("ZICHT_WEGWIJZER_RATE_LIMIT", 5))
+WEGWIJZER_RATE_WINDOW_SECONDS = int(os.environ.get("ZICHT_WEGWIJZER_RATE_WINDOW_SECONDS", 600))
+WEGWIJZER_POW_BITS = int(os.environ.get("ZICHT_WEGWIJZER_POW_BITS", 16))
+WEGWIJZER_QUICK_EXIT_URL = os.environ.get("ZICHT_WEGWIJZER_QUICK_EXIT_URL",
+                                          "https://www.weeronline.nl/")
 
 # API tokens expire; a new one is made with `zicht user token`.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("ZICHT_API_TOKEN_LIFETIME_DAYS", 90))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zicht.organisations.urls")),
     path("audit/", include("zicht.audit.urls")),
+    path("wegwijzer/", include("zicht.wegwijzer.urls")),
     path("", include("zicht.registry.urls")),
 ]
 

@@ -1,0 +1,184 @@
+"""Safety of the public pages: headers, rate limits, proof of work, receipt codes.
+
+No third-party service is involved. A client's address is only ever used as
+input to a keyed HMAC that includes the time window, so it is not stored, and
+two windows of the same client cannot be linked.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .models import RateWindow, SpentChallenge
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    # The style sheet's check marks are inline SVG images.
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+# Crockford-like alphabet without 0/O, 1/I/L, U: easy to read out and type.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_LENGTH = 16
+
+
+def conf(name: str) -> Any:
+    defaults = {
+        "WEGWIJZER_HMAC_KEY": settings.SECRET_KEY,
+        "WEGWIJZER_RATE_LIMIT": 5,
+        "WEGWIJZER_RATE_WINDOW_SECONDS": 600,
+        "WEGWIJZER_POW_BITS": 16,
+        "WEGWIJZER_POW_MAX_AGE_SECONDS": 1800,
+        "WEGWIJZER_QUICK_EXIT_URL": "https://www.weeronline.nl/",
+    }
+    return getattr(settings, name, defaults[name])
+
+
+def _keyed(message: str) -> str:
+    return hmac.new(str(conf("WEGWIJZER_HMAC_KEY")).encode(), message.encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Headers for every public page: strict CSP, no referrer, nothing cached."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response["Referrer-Policy"] = "no-referrer"
+        response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        # Nothing in the browser's cache or history shows what was looked at or typed.
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+# -- rate limit -------------------------------------------------------------------
+
+def rate_hit(*, action: str, address: str, now: datetime | None = None) -> int:
+    """Count one attempt of `action` by this client; returns the count in this window."""
+    now = now or timezone.now()
+    seconds = int(conf("WEGWIJZER_RATE_WINDOW_SECONDS"))
+    window = int(now.timestamp()) // seconds
+    start = datetime.fromtimestamp(window * seconds, tz=UTC)
+    client = _keyed(f"rate|{action}|{window}|{address}")
+    with transaction.atomic():
+        # Past windows are of no use any more: forget them.
+        RateWindow.objects.filter(window_start__lt=start).delete()
+        row, _ = RateWindow.objects.get_or_create(action=action, client=client,
+                                                  window_start=start)
+        RateWindow.objects.filter(pk=row.pk).update(count=F("count") + 1)
+        return RateWindow.objects.values_list("count", flat=True).get(pk=row.pk)
+
+
+def over_limit(count: int) -> bool:
+    return count > int(conf("WEGWIJZER_RATE_LIMIT"))
+
+
+# -- proof of work (hashcash) -----------------------------------------------------
+
+_POW_SALT = "zicht.wegwijzer.pow"
+
+
+def pow_challenge() -> str:
+    """A signed, timestamped challenge: 'bits:random', to be solved in the browser."""
+    return signing.TimestampSigner(salt=_POW_SALT).sign(
+        f"{int(conf('WEGWIJZER_POW_BITS'))}:{secrets.token_hex(12)}")
+
+
+def leading_zero_bits(digest: bytes) -> int:
+    bits = 0
+    for byte in digest:
+        if byte == 0:
+            bits += 8
+            continue
+        return bits + (8 - byte.bit_length())
+    return bits
+
+
+def solve(challenge: str, bits: int) -> str:
+    """The smallest nonce for a challenge (tests and the benchmark's client use it)."""
+    nonce = 0
+    while leading_zero_bits(hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()) < bits:
+        nonce += 1
+    return str(nonce)
+
+
+@dataclass(frozen=True)
+class ProofCheck:
+    ok: bool
+    reason: str = ""
+
+
+def pow_verify(challenge: str, nonce: str) -> ProofCheck:
+    """Signed by us, not too old, hard enough, solved, and not used before."""
+    if not challenge or not nonce:
+        return ProofCheck(False, "missing")
+    max_age = int(conf("WEGWIJZER_POW_MAX_AGE_SECONDS"))
+    try:
+        payload = signing.TimestampSigner(salt=_POW_SALT).unsign(challenge, max_age=max_age)
+    except signing.SignatureExpired:
+        return ProofCheck(False, "expired")
+    except signing.BadSignature:
+        return ProofCheck(False, "invalid")
+    bits_text, _, _ = payload.partition(":")
+    if not bits_text.isdigit() or int(bits_text) < int(conf("WEGWIJZER_POW_BITS")):
+        return ProofCheck(False, "invalid")
+    if len(nonce) > 20 or not nonce.isdigit():
+        return ProofCheck(False, "wrong")
+    digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
+    if leading_zero_bits(digest) < int(bits_text):
+        return ProofCheck(False, "wrong")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            SpentChallenge.objects.filter(expires_at__lt=now).delete()
+            SpentChallenge.objects.create(
+                digest=hashlib.sha256(challenge.encode()).hexdigest(),
+                expires_at=now + timedelta(seconds=max_age))
+    except IntegrityError:
+        return ProofCheck(False, "used")
+    return ProofCheck(True)
+
+
+# -- receipt codes ------------------------------------------------------------------
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+
+
+def normalise_receipt_code(value: str) -> str:
+    return "".join(c for c in (value or "").upper() if c.isalnum())
+
+
+def receipt_hash(code: str) -> str:
+    return _keyed(f"receipt|{normalise_receipt_code(code)}")
