@@ -12,9 +12,9 @@ DEMO_PERSONS ?= 5000
 PYTEST_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo demo-reset serve test test-postgres bench lint static messages chromium clean
+.PHONY: install demo demo-reset serve test test-postgres bench lint static messages chromium pango clean
 
-install: $(STAMP) $(VENDOR)/.built messages ## virtualenv, dependencies, static assets, translations
+install: $(STAMP) $(VENDOR)/.built messages pango ## virtualenv, dependencies, static assets, translations
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ demo: install ## migrate, load synthetic demo data, serve on http://127.0.0.1:80
 
 demo-reset: ## throw the demo database away; the next `make demo` loads it anew
 	rm -f var/zicht.sqlite3 var/zicht.sqlite3-wal var/zicht.sqlite3-shm
+
+pango: ## Debian's Pango, which WeasyPrint needs for the PDF progress report
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)
 
 chromium: ## Debian's Chromium, for the browser tests
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)

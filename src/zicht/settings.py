@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zicht.organisations",
     "zicht.audit",
     "zicht.registry",
+    "zicht.actionplan",
     "zicht.demo",
     "zicht.wegwijzer",
 ]
@@ -170,6 +171,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several code lists share a field name ("status", "kind"): name each one.
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "zicht.actionplan.codes.ActionStatus",
+        "AssignmentStatusEnum": "zicht.actionplan.codes.AssignmentStatus",
+        "IndicatorKindEnum": "zicht.actionplan.codes.IndicatorKind",
+        "RegionKindEnum": "zicht.actionplan.codes.RegionKind",
+        "TargetGroupEnum": "zicht.actionplan.codes.TargetGroup",
+        "ExpertiseAreaEnum": "zicht.actionplan.codes.ExpertiseArea",
+        "CampaignFormEnum": "zicht.actionplan.codes.CAMPAIGN_FORM_CHOICES",
+        "ExploitationFormEnum": "zicht.registry.codes.Form",
+        "ConsentStateEnum": "zicht.registry.codes.ConsentState",
+        "ConsentStatementEnum": "zicht.actionplan.codes.CONSENT_STATEMENT_CHOICES",
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

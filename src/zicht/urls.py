@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from zicht.actionplan.api import register as register_programme_api
 from zicht.audit.api import AuditEventViewSet
 from zicht.organisations.api import OrganisationViewSet
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
@@ -16,6 +17,7 @@ router.register("signals", SignalViewSet, basename="signal")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("audit", AuditEventViewSet, basename="audit")
+register_programme_api(router)
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zicht.organisations.urls")),
     path("audit/", include("zicht.audit.urls")),
+    path("programme/", include("zicht.actionplan.urls")),
     path("wegwijzer/", include("zicht.wegwijzer.urls")),
     path("", include("zicht.registry.urls")),
 ]
