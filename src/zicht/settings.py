@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zicht.organisations",
     "zicht.audit",
     "zicht.registry",
+    "zicht.shelters",
     "zicht.actionplan",
     "zicht.demo",
     "zicht.wegwijzer",

@@ -7,6 +7,7 @@ from zicht.actionplan.api import register as register_programme_api
 from zicht.audit.api import AuditEventViewSet
 from zicht.organisations.api import OrganisationViewSet
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
+from zicht.shelters.api import PlacementViewSet, ShelterViewSet
 
 # API paths that match no route still answer in JSON.
 handler404 = "zicht.core.views.page_not_found"
@@ -17,6 +18,8 @@ router.register("signals", SignalViewSet, basename="signal")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("audit", AuditEventViewSet, basename="audit")
+router.register("shelters", ShelterViewSet, basename="shelter")
+router.register("placements", PlacementViewSet, basename="placement")
 register_programme_api(router)
 
 urlpatterns = [
@@ -27,6 +30,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zicht.organisations.urls")),
     path("audit/", include("zicht.audit.urls")),
+    path("shelters/", include("zicht.shelters.urls")),
     path("programme/", include("zicht.actionplan.urls")),
     path("wegwijzer/", include("zicht.wegwijzer.urls")),
     path("", include("zicht.registry.urls")),

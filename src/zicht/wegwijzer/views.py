@@ -104,6 +104,8 @@ def questions(request: HttpRequest) -> HttpResponse:
     question = book.next_question(answers)
     if question is None:
         return redirect(f"{reverse('wegwijzer:advice')}?{_query(answers)}")
+    if not error and question.is_choice and request.GET.get("asked") == question.key:
+        error = _("Choose one of the answers.")
     asked = []
     earlier: dict[str, str] = {}
     for q in book.asked(answers):

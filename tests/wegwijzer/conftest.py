@@ -1,0 +1,80 @@
+"""Fixtures for the Wegwijzer: compiled catalogues, users, one headless Chromium per session."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import OrganisationFactory, UserFactory
+from zicht.organisations.models import OrganisationKind, Role
+from zicht.wegwijzer import routing
+
+# The live server runs in a thread next to Playwright's sync API.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+LOCALE = Path(__file__).resolve().parents[2] / "src" / "zicht" / "wegwijzer" / "locale"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():  # type: ignore[no-untyped-def]
+    """The .mo files are build output (not in git): compile them when missing or stale."""
+    stale = [po for po in LOCALE.glob("*/LC_MESSAGES/django.po")
+             if not po.with_suffix(".mo").exists()
+             or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if stale:
+        # From inside the app, so only its own catalogues are compiled.
+        with contextlib.chdir(LOCALE.parent):
+            call_command("compilemessages", locale=[po.parts[-3] for po in stale], verbosity=0)
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}
+    trans_real._default = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rulebook():  # type: ignore[no-untyped-def]
+    """Each test sees the rules in its own database, not a copy cached by an earlier test."""
+    routing.forget_cached_rulebook()
+    yield
+    routing.forget_cached_rulebook()
+
+
+@pytest.fixture
+def coordinator(db):  # type: ignore[no-untyped-def]
+    organisation = OrganisationFactory(name="CoMensha", kind=OrganisationKind.COMENSHA)
+    return UserFactory(organisation=organisation, role=Role.NATIONAL_COORDINATOR,
+                       username="coordinator")
+
+
+@pytest.fixture
+def reporter(db):  # type: ignore[no-untyped-def]
+    organisation = OrganisationFactory(name="Wijkteam Voorbeeld", kind=OrganisationKind.MUNICIPALITY)
+    return UserFactory(organisation=organisation, role=Role.REPORTER, username="reporter")
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):  # type: ignore[no-untyped-def]
+    context = chromium.new_context(base_url=live_server.url, locale="nl-NL",
+                                   viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
