@@ -382,8 +382,10 @@ def _plan(rng: random.Random, holders: _Holders, today: date, user: User | None,
         indicators = [Indicator.objects.create(action=action, code=i.code, name=i.name,
                                                kind=i.kind, unit=i.unit)
                       for i in spec.indicators]
+        # Holders report in the two months before a period's reporting date, not earlier.
         due = [p for p in periods if action.starts_on <= p.ends_on
-               and action.ends_on >= p.starts_on and p.starts_on <= today]
+               and action.ends_on >= p.starts_on
+               and p.reporting_due_on - timedelta(days=60) <= today]
         reported = []
         for index, period in enumerate(due):
             # Closed periods are complete; in the open ones about a third is still missing.
