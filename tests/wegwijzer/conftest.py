@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from tests.factories import OrganisationFactory, UserFactory
 from zicht.organisations.models import OrganisationKind, Role
-from zicht.wegwijzer import routing
+from zicht.wegwijzer import routing, seed
 
 # The live server runs in a thread next to Playwright's sync API.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,8 +39,22 @@ def _compiled_catalogues():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rulebook():  # type: ignore[no-untyped-def]
-    """Each test sees the rules in its own database, not a copy cached by an earlier test."""
+def _fresh_rulebook(request):  # type: ignore[no-untyped-def]
+    """Each test sees the seeded rules in its own database, not a copy cached earlier.
+
+    Transactional tests (here or elsewhere in the suite) empty every table afterwards,
+    the migration's seed data included; it is put back when missing.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None or "db" in request.fixturenames:
+        transactional = marker is not None and marker.kwargs.get("transaction")
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        from django.apps import apps
+
+        from zicht.wegwijzer.models import RuleSet
+
+        if not RuleSet.objects.exists():
+            seed.load_defaults(apps)
     routing.forget_cached_rulebook()
     yield
     routing.forget_cached_rulebook()
