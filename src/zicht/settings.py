@@ -184,6 +184,8 @@ SPECTACULAR_SETTINGS = {
         "ExploitationFormEnum": "zicht.registry.codes.Form",
         "ConsentStateEnum": "zicht.registry.codes.ConsentState",
         "ConsentStatementEnum": "zicht.actionplan.codes.CONSENT_STATEMENT_CHOICES",
+        "ShelterKindEnum": "zicht.shelters.codes.ShelterKind",
+        "SafetyLevelEnum": "zicht.shelters.codes.SafetyLevel",
     },
 }
 
