@@ -22,16 +22,27 @@ def _fingerprint(request: Request) -> str:
     return hashlib.sha256(f"{request.method} {request.path}\n{payload}".encode()).hexdigest()
 
 
-def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+def _replay(record: IdempotencyRecord, fingerprint: str,
+            show: Callable[[int], Response] | None) -> Response:
     if record.request_hash != fingerprint:
         return Response(
             {HEADER: ["This key was already used for a different request; use a new key."]},
             status=status.HTTP_409_CONFLICT,
         )
-    return Response(record.body, status=record.status_code, headers={"Idempotent-Replayed": "true"})
+    # With `show`, shown anew: the access check and the audit row of an ordinary read.
+    response = Response(record.body) if show is None else show(record.body["id"])
+    response.status_code = record.status_code
+    response["Idempotent-Replayed"] = "true"
+    return response
 
 
-def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
+def idempotent(request: Request, handler: Callable[[], Response],
+               show: Callable[[int], Response] | None = None) -> Response:
+    """Run `handler` once per key; a retry gets the first answer.
+
+    With `show`, only the created object's id is kept and a retry gets `show(id)`: pass it
+    when the answer holds personal data, which must live encrypted in its own table only.
+    """
     key = request.headers.get(HEADER)
     if not key:
         return handler()
@@ -41,7 +52,7 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
     fingerprint = _fingerprint(request)
     existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
     if existing is not None:
-        return _replay(existing, fingerprint)
+        return _replay(existing, fingerprint, show)
     try:
         with transaction.atomic():
             response = handler()
@@ -50,12 +61,12 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
                 IdempotencyRecord.objects.create(
                     user=request.user, key=key, method=request.method, path=request.path,
                     request_hash=fingerprint, status_code=response.status_code,
-                    body=response.data,
+                    body=response.data if show is None else {"id": response.data["id"]},
                 )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer as it did.
         existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
         if existing is None:
             raise
-        return _replay(existing, fingerprint)
+        return _replay(existing, fingerprint, show)
     return response

@@ -120,7 +120,7 @@ class PersonViewSet(AuditedListMixin, viewsets.GenericViewSet):
             data = _valid(PersonInputSerializer, request.data)
             person = services.person_create(actor=request.user, **data)
             return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
-        return idempotent(request, handler)
+        return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
     def partial_update(self, request: Request, pk: str) -> Response:
         data = _valid(PersonInputSerializer, request.data, partial=True)
@@ -171,7 +171,7 @@ class SignalViewSet(AuditedListMixin, viewsets.GenericViewSet):
             signal = _for_person_in_body(lambda: services.signal_create(
                 actor=request.user, person_id=data.pop("person"), **data))
             return Response(SignalSerializer(signal).data, status=status.HTTP_201_CREATED)
-        return idempotent(request, handler)
+        return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
     def partial_update(self, request: Request, pk: str) -> Response:
         data = _valid(SignalUpdateSerializer, request.data, partial=True)
@@ -214,4 +214,4 @@ class ConsentViewSet(AuditedListMixin, viewsets.GenericViewSet):
             consent = _for_person_in_body(lambda: services.consent_record(
                 actor=request.user, person_id=data.pop("person"), **data))
             return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
-        return idempotent(request, handler)
+        return idempotent(request, handler, lambda pk: self.retrieve(request, pk))

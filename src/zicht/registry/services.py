@@ -111,6 +111,8 @@ def person_update(*, actor: User, person_id: int, changes: dict[str, Any]) -> Pe
         person.languages = v.clean_languages(changes["languages"])
     person.save()
     person.__dict__.pop("identity", None)
+    if "birth_date" in changes:
+        _refresh_ages_at_signals(person)
     audit_record(actor=actor, action="person.update", obj=person, person_id=person.pk,
                  detail={"fields": sorted(changes)})
     return person
@@ -136,6 +138,35 @@ def _grant(person: Person, organisation: Organisation, reason: str) -> None:
         grant.save(update_fields=["revoked_at"])
 
 
+def _age_fields(person: Person, signalled_on: date) -> dict[str, Any]:
+    birth = person.identity.get("birth_date") or ""
+    if birth and signalled_on.isoformat()[: len(birth)] < birth:
+        raise ApplicationError(_("The signal date lies before the person's birth date."),
+                               field="signalled_on")
+    age = person.age_on(signalled_on)
+    return {
+        "age_at_signal": age,
+        "age_group": age_group_for(age),
+        # A person whose age is uncertain is treated as a minor (DOMAIN.md).
+        "minor_at_signal": age is None or age < 18,
+    }
+
+
+def _refresh_ages_at_signals(person: Person) -> None:
+    """Figures count minors by the age at each signal: a corrected birth date must reach them."""
+    signals = list(person.signals.all())
+    for signal in signals:
+        try:
+            fields = _age_fields(person, signal.signalled_on)
+        except ApplicationError:
+            raise ApplicationError(
+                _("The person has a signal dated before this birth date."), field="birth_date"
+            ) from None
+        for name, value in fields.items():
+            setattr(signal, name, value)
+    Signal.objects.bulk_update(signals, ["age_at_signal", "age_group", "minor_at_signal"])
+
+
 def signal_fields(
     *, person: Person, organisation: Organisation, signalled_on: date, forms: list[str],
     indicators: list[str] | None = None, indicators_other: str = "", sector: str = "",
@@ -146,11 +177,7 @@ def signal_fields(
     """Validated column values for a new signal (shared with bulk intake)."""
     v.clean_signal_dates(signalled_on=signalled_on, started=exploitation_started_on,
                          ended=exploitation_ended_on, today=today)
-    birth = person.identity.get("birth_date") or ""
-    if birth and signalled_on.isoformat()[: len(birth)] < birth:
-        raise ApplicationError(_("The signal date lies before the person's birth date."),
-                               field="signalled_on")
-    age = person.age_on(signalled_on)
+    ages = _age_fields(person, signalled_on)
     texts = {
         "narrative": v.clean_text(narrative, "narrative", max_length=10_000),
         "indicators_other": v.clean_text(indicators_other, "indicators_other", max_length=1000),
@@ -168,10 +195,7 @@ def signal_fields(
         "text_ciphertext": (
             DataKey(person.data_key).encrypt_json(texts) if any(texts.values()) else ""
         ),
-        "age_at_signal": age,
-        "age_group": age_group_for(age),
-        # A person whose age is uncertain is treated as a minor (DOMAIN.md).
-        "minor_at_signal": age is None or age < 18,
+        **ages,
         "duty_registration": organisation.must_register,
     }
 
@@ -253,7 +277,10 @@ def consent_record(*, actor: User, person_id: int, purpose: str, state: str,
         person=person, purpose=purpose, state=state, recorded_on=recorded_on,
         organisation=actor.organisation, recorded_by=actor,
     )
-    Person.objects.filter(pk=person.pk).update(**{f"consent_{purpose}": state})
+    # In force is the latest statement by date: a late-entered older form changes nothing.
+    in_force = Consent.objects.filter(person=person, purpose=purpose).order_by(
+        "-recorded_on", "-created_at", "-id").values_list("state", flat=True).first()
+    Person.objects.filter(pk=person.pk).update(**{f"consent_{purpose}": in_force})
     audit_record(actor=actor, action="consent.create", obj=consent, person_id=person.pk,
                  detail={"purpose": purpose, "state": state})
     return consent
