@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "zicht.actionplan",
     "zicht.demo",
     "zicht.wegwijzer",
+    "zicht.figures",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +204,20 @@ WEGWIJZER_RATE_WINDOW_SECONDS = int(os.environ.get("ZICHT_WEGWIJZER_RATE_WINDOW_
 WEGWIJZER_POW_BITS = int(os.environ.get("ZICHT_WEGWIJZER_POW_BITS", 16))
 WEGWIJZER_QUICK_EXIT_URL = os.environ.get("ZICHT_WEGWIJZER_QUICK_EXIT_URL",
                                           "https://www.weeronline.nl/")
+
+# Figures (docs/figures.md): counts below THRESHOLD are suppressed; zeros shown unless
+# SHOW_ZEROS is off. Long reports and exports run as huey tasks (SQLite queue in VAR_DIR;
+# `zicht run_huey` works them off; ZICHT_HUEY_IMMEDIATE=1 runs them in-process).
+FIGURES = {
+    "THRESHOLD": int(os.environ.get("ZICHT_FIGURES_THRESHOLD", 5)),
+    "SHOW_ZEROS": os.environ.get("ZICHT_FIGURES_SHOW_ZEROS", "1") == "1",
+}
+HUEY = {
+    "huey_class": "huey.SqliteHuey",
+    "name": "zicht",
+    "filename": str(VAR_DIR / "huey.sqlite3"),
+    "immediate": os.environ.get("ZICHT_HUEY_IMMEDIATE", "0") == "1",
+}
 
 # API tokens expire; a new one is made with `zicht user token`.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("ZICHT_API_TOKEN_LIFETIME_DAYS", 90))
