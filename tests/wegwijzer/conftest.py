@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from tests.factories import OrganisationFactory, UserFactory
 from zicht.organisations.models import OrganisationKind, Role
-from zicht.wegwijzer import routing, seed
+from zicht.wegwijzer import routing, security, seed
 
 # The live server runs in a thread next to Playwright's sync API.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -56,8 +56,10 @@ def _fresh_rulebook(request):  # type: ignore[no-untyped-def]
         if not RuleSet.objects.exists():
             seed.load_defaults(apps)
     routing.forget_cached_rulebook()
+    security.forget_cached_pages()
     yield
     routing.forget_cached_rulebook()
+    security.forget_cached_pages()
 
 
 @pytest.fixture

@@ -132,3 +132,17 @@ def test_without_a_published_rule_set_the_guide_says_so(client):
     response = client.get("/wegwijzer/questions/")
     assert response.status_code == 503
     assert "112" in response.content.decode()
+
+
+def test_a_published_rule_change_shows_at_once_in_this_process(client):
+    from zicht.wegwijzer import services
+    from zicht.wegwijzer.models import RuleSet, RuleSetStatus
+
+    url = "/wegwijzer/questions/"
+    assert "Voor wie zoekt u hulp?" in client.get(url).content.decode()
+    current = RuleSet.objects.get(status=RuleSetStatus.PUBLISHED)
+    draft = services.ruleset_copy(actor=None, ruleset_id=current.pk)
+    draft.questions.filter(key="who").update(text={"nl": "Wie heeft hulp nodig?"})
+    with __import__("django").test.TestCase.captureOnCommitCallbacks(execute=True):
+        services.ruleset_publish(actor=None, ruleset_id=draft.pk)
+    assert "Wie heeft hulp nodig?" in client.get(url).content.decode()

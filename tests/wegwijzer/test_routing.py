@@ -72,8 +72,9 @@ def test_every_path_through_the_questions_ends_in_fitting_advice(client, answers
 
 @pytest.mark.django_db
 def test_a_municipality_adds_the_regional_desk(client):
-    from zicht.wegwijzer.demo import populate
     import random
+
+    from zicht.wegwijzer.demo import populate
 
     populate(rng=random.Random(3))
     answers = {"who": "self", "danger": "no", "minor": "no", "what": "work", "police": "no",

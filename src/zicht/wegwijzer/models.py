@@ -338,6 +338,9 @@ class AnonymousSignalAddition(models.Model):
     class Meta:
         ordering = ["added_at", "id"]
 
+    def __str__(self) -> str:
+        return f"addition to #{self.signal_id}"
+
     @property
     def text(self) -> Any:
         return self.signal.key.decrypt_json(self.text_ciphertext) or ""
@@ -358,9 +361,15 @@ class RateWindow(models.Model):
     class Meta:
         unique_together = [("action", "client", "window_start")]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.window_start:%Y-%m-%d %H:%M}"
+
 
 class SpentChallenge(models.Model):
     """A proof-of-work challenge that has been used; it cannot be used twice."""
 
     digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]

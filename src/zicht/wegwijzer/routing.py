@@ -155,9 +155,8 @@ class RuleBook:
             if question.key not in raw:
                 break
             value = raw[question.key]
-            if question.is_choice:
-                if question.option(value) is None:
-                    break
+            if question.is_choice and question.option(value) is None:
+                break
             answers[question.key] = value
         return answers
 

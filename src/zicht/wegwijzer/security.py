@@ -11,6 +11,9 @@ import functools
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .models import RateWindow, SpentChallenge
 
@@ -72,6 +76,59 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         # Nothing in the browser's cache or history shows what was looked at or typed.
         response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
+
+
+# -- a short-lived copy of public pages, per process ----------------------------------
+
+PAGE_CACHE_SECONDS = 15.0
+PAGE_CACHE_ENTRIES = 2048
+_pages: OrderedDict[str, tuple[float, int, bytes, str, str]] = OrderedDict()
+_pages_lock = threading.Lock()
+
+
+def forget_cached_pages() -> None:
+    with _pages_lock:
+        _pages.clear()
+
+
+def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep a page that is the same for every visitor for PAGE_CACHE_SECONDS.
+
+    Only for requests without a session: such a page depends on nothing but the
+    address and the language. The page holds no personal data (answers are choices
+    from a list, in the address already). Rules and directory changes show within
+    PAGE_CACHE_SECONDS, the same delay as the rule book's own cache.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or (
+                settings.SESSION_COOKIE_NAME in request.COOKIES):
+            return view(request, *args, **kwargs)
+        key = f"{get_language()}|{request.get_full_path()}"
+        now = time.monotonic()
+        with _pages_lock:
+            hit = _pages.get(key)
+            if hit is not None and hit[0] > now:
+                _pages.move_to_end(key)
+        if hit is not None and hit[0] > now:
+            _, status, content, content_type, location = hit
+            response = HttpResponse(content, status=status, content_type=content_type)
+            if location:
+                response["Location"] = location
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 302, 400) and not response.streaming:
+            entry = (now + PAGE_CACHE_SECONDS, response.status_code, response.content,
+                     response["Content-Type"], response.get("Location", ""))
+            with _pages_lock:
+                _pages[key] = entry
+                _pages.move_to_end(key)
+                while len(_pages) > PAGE_CACHE_ENTRIES:
+                    _pages.popitem(last=False)
         return response
 
     return wrapper

@@ -169,6 +169,7 @@ def directory_import(*, actor: User | None, rows: list[Mapping[str, Any]]) -> Im
         updated += not was_created
     audit_record(actor=actor, action="directory.import",
                  detail={"created": created, "updated": updated})
+    transaction.on_commit(security.forget_cached_pages)
     return ImportResult(created, updated)
 
 
@@ -221,6 +222,7 @@ def ruleset_publish(*, actor: User | None, ruleset_id: int) -> RuleSet:
     audit_record(actor=actor, action="ruleset.publish", obj=ruleset,
                  detail={"version": ruleset.version})
     transaction.on_commit(routing.forget_cached_rulebook)
+    transaction.on_commit(security.forget_cached_pages)
     return ruleset
 
 

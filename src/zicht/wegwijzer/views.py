@@ -15,9 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -70,12 +69,14 @@ def _query(pairs: dict[str, str]) -> str:
 
 @require_GET
 @security.public_page
+@security.shared_page
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "wegwijzer/start.html")
 
 
 @require_GET
 @security.public_page
+@security.shared_page
 def safety(request: HttpRequest) -> HttpResponse:
     return render(request, "wegwijzer/safety.html",
                   {"quick_exit_url": security.conf("WEGWIJZER_QUICK_EXIT_URL")})
@@ -83,6 +84,7 @@ def safety(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @security.public_page
+@security.shared_page
 def questions(request: HttpRequest) -> HttpResponse:
     book = _rulebook_or_503(request)
     if isinstance(book, HttpResponse):
@@ -139,6 +141,7 @@ def _municipality_name(code: str) -> str:
 
 @require_GET
 @security.public_page
+@security.shared_page
 def advice(request: HttpRequest) -> HttpResponse:
     book = _rulebook_or_503(request)
     if isinstance(book, HttpResponse):
@@ -179,6 +182,7 @@ def advice(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @security.public_page
+@security.shared_page
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -298,6 +302,7 @@ def report_add(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @security.public_page
+@security.shared_page
 def screening_index(request: HttpRequest) -> HttpResponse:
     return render(request, "wegwijzer/screening_index.html", {
         "tools": list(screening.TOOLS.values()), "signs": list(screening.SIGNS.values())})
@@ -313,6 +318,7 @@ def _may_report(request: HttpRequest) -> bool:
 
 @require_GET
 @security.public_page
+@security.shared_page
 def screening_tool(request: HttpRequest, tool: str) -> HttpResponse:
     found = screening.TOOLS.get(tool) or screening.SIGNS.get(tool)
     if found is None:
