@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from zicht.actionplan.api import register as register_programme_api
 from zicht.audit.api import AuditEventViewSet
+from zicht.figures.api import register as register_figures_api
 from zicht.organisations.api import OrganisationViewSet
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
 from zicht.shelters.api import PlacementViewSet, ShelterViewSet
@@ -21,6 +22,7 @@ router.register("audit", AuditEventViewSet, basename="audit")
 router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
 register_programme_api(router)
+register_figures_api(router)
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("audit/", include("zicht.audit.urls")),
     path("shelters/", include("zicht.shelters.urls")),
     path("programme/", include("zicht.actionplan.urls")),
+    path("figures/", include("zicht.figures.urls")),
     path("wegwijzer/", include("zicht.wegwijzer.urls")),
     path("", include("zicht.registry.urls")),
 ]

@@ -113,3 +113,19 @@ def test_every_monitor_table_matches_an_independent_count_cell_by_cell(registry)
                     got[(row_key,) if len(dims) == 1 else (row_key, col_key)] = table.cells[r][c]
         assert got == expected, dims
         assert table.total == len(expected_rows)
+
+
+def test_two_registrations_linked_as_one_person_are_counted_once(registry):
+    from django.apps import apps
+
+    if not apps.is_installed("zicht.linkage"):
+        pytest.skip("duplicate detection is not installed")
+    membership = apps.get_model("linkage", "ClusterMembership")
+    first = registry.person(signals=[{"on": dt.date(2024, 5, 1), "forms": ["labour"]}])
+    second = registry.person(signals=[{"on": dt.date(2024, 2, 1), "forms": ["sexual"]}])
+    registry.person(signals=[{"on": dt.date(2024, 3, 1)}])
+    membership.objects.create(person=first, cluster_id=7)
+    membership.objects.create(person=second, cluster_id=7)
+    rows = list(counted_rows(start=Y2024[0], end=Y2024[1]).rows())
+    assert len(rows) == 2
+    assert ("sexual",) in [r["form"] for r in rows] and ("labour",) not in [r["form"] for r in rows]

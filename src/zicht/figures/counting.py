@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -39,14 +40,18 @@ REGION_OF_MUNICIPALITY = {m.code: region.key for region in REGIONS for m in regi
 OTHER_REGION = "other"
 
 
-def counting_unit() -> str:
-    """The SQL expression whose distinct values are counted.
+def counting_unit() -> tuple[str, str]:
+    """The SQL expression whose distinct values are counted, and the join it needs.
 
-    The person as registered. When duplicate detection (linkage) confirms that
-    two registrations are one person, this is the one place to count its
-    cluster instead.
+    The person as registered; where duplicate detection (zicht.linkage) has put
+    registrations in one cluster, the cluster. Person ids are negated so that
+    they never meet a cluster id.
     """
-    return "s.person_id"
+    if apps.is_installed("zicht.linkage"):
+        membership = apps.get_model("linkage", "ClusterMembership")._meta.db_table
+        return ("COALESCE(cm.cluster_id, -s.person_id)",
+                f"LEFT JOIN {membership} cm ON cm.person_id = s.person_id")
+    return "s.person_id", ""
 
 
 def citizenship_group(citizenships: list[str]) -> str:
@@ -139,6 +144,7 @@ FROM (
     FROM registry_signal s
     JOIN registry_person p ON p.id = s.person_id
     JOIN organisations_organisation o ON o.id = s.reporting_organisation_id
+    {join}
     WHERE s.signalled_on >= %s AND s.signalled_on <= %s
       AND (p.consent_registration = %s OR s.duty_registration = %s)
 ) ranked
@@ -162,7 +168,8 @@ def counted_rows(*, start: date, end: date) -> CountedRows:
     """The reference signal of every unit counted in [start, end], by the rules above."""
     result = CountedRows(start=start, end=end)
     cols: dict[str, list[str]] = {key: [] for key in DIMENSIONS if key != "form"}
-    sql = REFERENCE_SQL.format(unit=counting_unit())
+    unit, join = counting_unit()
+    sql = REFERENCE_SQL.format(unit=unit, join=join)
     with connection.cursor() as cursor:
         cursor.execute(sql, [start, end, ConsentState.GIVEN, True])
         while batch := cursor.fetchmany(20_000):

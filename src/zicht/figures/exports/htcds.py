@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from zicht.registry.models import Person, Signal
+from zicht.registry.models import Signal
 
 from ..counting import counted_rows, year_bounds
 
@@ -92,14 +92,14 @@ def _write_year(writer: Any, year: int, rows: Any) -> int:
     batch = 5_000
     for offset in range(0, len(rows), batch):
         ids = rows.signal_id[offset:offset + batch]
-        units = rows.unit[offset:offset + batch]
-        indicators = dict(Signal.objects.filter(pk__in=ids).values_list("pk", "indicators"))
-        persons = {p: (b, c) for p, b, c in Person.objects.filter(pk__in=units).values_list(
-            "pk", "birth_year", "citizenships")}
+        # The reference signal's person: with linkage, a unit is a cluster, not a person.
+        found = {pk: (indicators, birth_year, citizenships) for pk, indicators, birth_year,
+                 citizenships in Signal.objects.filter(pk__in=ids).values_list(
+                     "pk", "indicators", "person__birth_year", "person__citizenships")}
         for i in range(offset, min(offset + batch, len(rows))):
-            birth_year, citizenships = persons.get(rows.unit[i], (None, []))
+            indicators, birth_year, citizenships = found.get(rows.signal_id[i], ([], None, []))
             controls = dict.fromkeys(
-                part for code in indicators.get(rows.signal_id[i]) or []
+                part for code in indicators or []
                 for part in CONTROL.get(code, "Other").split(";"))
             sector = rows.values("sector")[i]
             writer.writerow([
