@@ -20,11 +20,13 @@ def campaign_chart_spec(counts: Sequence[CampaignCount], *, years: Sequence[int]
 
     labels = dict(TargetGroup.choices)
     groups = [str(labels[g]) for g in TargetGroup.values if any(c.target_group == g for c in counts)]
-    data = [{"year": str(c.year), "group": str(labels.get(c.target_group, c.target_group)),
-             "campaigns": c.campaigns} for c in counts]
+    found = {(c.year, c.target_group): c.campaigns for c in counts}
+    # Every year of every group, zeros included: a bar of 0 is labelled "0", not left blank.
+    data = [{"year": str(year), "group": str(labels[group]), "campaigns": found.get((year, group), 0)}
+            for group in TargetGroup.values if str(labels[group]) in groups for year in years]
     year_axis = alt.X("year:O", title=_("Year"), sort=[str(y) for y in years],
                       scale=alt.Scale(domain=[str(y) for y in years]),
-                      axis=alt.Axis(labelAngle=0))
+                      axis=alt.Axis(labelAngle=0, labelFontSize=10))
     count_axis = alt.Y("campaigns:Q", title=_("Campaigns"), axis=alt.Axis(tickMinStep=1))
     # Dark grey on white: contrast above 4.5:1, and no meaning carried by colour.
     bars = alt.Chart().mark_bar(color="#35495e", stroke="#000000", strokeWidth=0.5).encode(
@@ -37,6 +39,9 @@ def campaign_chart_spec(counts: Sequence[CampaignCount], *, years: Sequence[int]
         facet=alt.Facet("group:N", title=None, sort=groups,
                         header=alt.Header(labelFontSize=13, labelFontWeight="bold")),
         columns=3,
+    ).resolve_axis(
+        # Each small chart carries its own year axis, so no chart has to be read from another.
+        x="independent",
     ).properties(
         title=_("Campaigns per year and target group"),
     ).configure_view(stroke="#767676").configure_axis(labelFontSize=11, titleFontSize=12)

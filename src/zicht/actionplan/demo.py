@@ -394,9 +394,7 @@ def _plan(rng: random.Random, holders: _Holders, today: date, user: User | None,
             reported.append((index, period))
         latest = reported[-1][0] if reported else None
         for index, period in reported:
-            status = spec.status if index == latest else (
-                ActionStatus.NOT_STARTED if index == 0 and spec.status == ActionStatus.NOT_STARTED
-                else ActionStatus.ON_TRACK)
+            status = _status_in(spec, period, latest=index == latest)
             holder = holders.get(spec.holders[0])
             report = ProgressReport.objects.create(
                 action=action, period=period, status=status, organisation=holder,
@@ -411,17 +409,32 @@ def _plan(rng: random.Random, holders: _Holders, today: date, user: User | None,
             entries.append(Entry("progress.create", "actionplan.progressreport", report.pk))
             result.reports += 1
         if latest is not None:
-            action.status = spec.status
+            action.status = _status_in(spec, reported[-1][1], latest=True)
             action.save(update_fields=["status"])
         for title, due_on in spec.milestones:
-            # Delayed actions have their latest milestone still open; others reach theirs.
-            reached = due_on if due_on <= today and spec.status != ActionStatus.DELAYED else None
+            # Actions under way reach their milestones on time; delayed ones late or not yet.
+            under_way = action.status in (ActionStatus.ON_TRACK, ActionStatus.DONE)
+            reached = due_on if due_on <= today and under_way else None
             if spec.status == ActionStatus.DELAYED and due_on <= today - timedelta(days=120):
                 reached = due_on + timedelta(days=rng.randint(10, 60))
                 reached = reached if reached <= today else None
             Milestone.objects.create(action=action, title=title, due_on=due_on,
                                      reached_on=reached)
     result.lines = len(lines)
+
+
+def _status_in(spec: ActionSpec, period: ReportingPeriod, *, latest: bool) -> str:
+    """The status reported for a period: the letter's status in the latest report, "on track"
+    before it; an action is only done once its end is near, and "not started" only at first."""
+    started_before = period.starts_on > spec.starts_on
+    if not latest:
+        return ActionStatus.NOT_STARTED if (spec.status == ActionStatus.NOT_STARTED
+                                            and not started_before) else ActionStatus.ON_TRACK
+    if spec.status == ActionStatus.NOT_STARTED and started_before:
+        return ActionStatus.ON_TRACK
+    if spec.status == ActionStatus.DONE and period.ends_on < spec.ends_on - timedelta(days=183):
+        return ActionStatus.ON_TRACK
+    return spec.status
 
 
 def _progress_text(spec: ActionSpec, status: str, code: str) -> str:

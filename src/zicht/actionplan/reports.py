@@ -85,7 +85,9 @@ class ActionRow:
 
     @property
     def changed(self) -> bool:
-        return self.previous_status is not None and self.previous_status != self.status
+        """A reported status differs from the previous report's; a missing report is no change."""
+        return (self.previous_status is not None and self.status != NOT_REPORTED
+                and self.previous_status != self.status)
 
     @property
     def is_new(self) -> bool:
