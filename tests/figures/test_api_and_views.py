@@ -94,3 +94,22 @@ def test_the_figures_pages_are_for_figure_roles(registry, role, expected):
     for url in ("/figures/?year=2024&row=sex&col=scope", "/figures/chain/?year=2024",
                 "/figures/jobs/"):
         assert client.get(url).status_code == expected, url
+
+
+def test_the_figures_page_speaks_dutch(registry):
+    import subprocess
+
+    from django.utils import translation
+
+    import zicht.figures
+
+    # Only this app's catalogue: compiling the whole tree is the build's job.
+    po = Path(zicht.figures.__file__).parent / "locale/nl/LC_MESSAGES/django.po"
+    subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    _people(registry)
+    user = UserFactory(organisation=registry.orgs[OrganisationKind.NGO], role=Role.ANALYST)
+    client = Client(headers={"accept-language": "nl"})
+    client.force_login(user)
+    with translation.override("nl"):
+        page = client.get("/figures/?year=2024&row=sex", HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Hoe we tellen" in page.content.decode()

@@ -64,7 +64,7 @@ def trend_spec(dim: str, trend: Mapping[int, Published], *, limit: int = 8) -> d
         title=_("Registered victims per year by %(dimension)s") % {
             "dimension": str(dimension.label).lower()},
     ).configure_view(stroke="#767676").configure_axis(labelFontSize=11, titleFontSize=12)
-    return chart.to_dict()
+    return chart.to_dict(validate=False)
 
 
 def crosstab_spec(published: Published) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def crosstab_spec(published: Published) -> dict[str, Any]:
         width=160, height=alt.Step(14)).facet(
         facet=alt.Facet("row:N", title=str(row.label)), columns=3,
     ).configure_view(stroke="#767676")
-    return chart.to_dict()
+    return chart.to_dict(validate=False)
 
 
 def funnel_spec(funnel: Funnel) -> dict[str, Any]:
@@ -112,7 +112,7 @@ def funnel_spec(funnel: Funnel) -> dict[str, Any]:
         title=_("Chain funnel %(year)s: %(form)s") % {
             "year": funnel.year, "form": DIMENSIONS["form"].label_of(funnel.form)},
     ).configure_view(stroke=None)
-    return chart.to_dict()
+    return chart.to_dict(validate=False)
 
 
 def to_svg(spec: dict[str, Any]) -> str:
