@@ -473,9 +473,9 @@ class _Resolver:
         """References this organisation used before: those rows were imported already."""
         done: set[str] = set()
         for chunk in _chunks(sorted(set(refs)), _LOOKUP_CHUNK):
-            done.update(Signal.objects.filter(
+            done.update(ref for ref in Signal.objects.filter(
                 reporting_organisation=self.organisation, external_ref__in=chunk,
-            ).values_list("external_ref", flat=True))
+            ).values_list("external_ref", flat=True) if ref)
         return done
 
     def load_registered(self, indexes: set[str]) -> None:
@@ -554,8 +554,8 @@ class _Table:
             default = f.get_default() if f.has_default() else None
             self.plan.append((f.attname, default if convert is None or default is None
                               else convert(default), convert))
-        names = ", ".join(ops.quote_name(f.column) for f in fields)
-        self.pk = ops.quote_name(model._meta.pk.column)
+        names = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+        self.pk = ops.quote_name(str(model._meta.pk.column))
         table = ops.quote_name(model._meta.db_table)
         self.insert = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608 (model's names)
         self.one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -656,7 +656,7 @@ def _write_batch(batch: Sequence[_Valid], *, actor: User, organisation: Organisa
         for item in batch:
             item.signal_row[at["person_id"]] = item.person.pk
         signal_ids = tables.signal.insert_returning_ids([i.signal_row for i in batch], now)
-        consents = [
+        consents: list[dict[str, Any]] = [
             {"person_id": item.person.pk, "purpose": purpose, "state": state,
              "recorded_on": item.signalled_on, "organisation_id": organisation.pk,
              "recorded_by_id": actor.pk}

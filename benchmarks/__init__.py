@@ -1,0 +1,1 @@
+"""Benchmarks for zicht: `make bench` or `python -m benchmarks.run [name ...] [--quick]`."""
