@@ -143,3 +143,20 @@ def test_the_admin_imports_an_uploaded_file(client, django_user_model):
     bad = client.post("/admin/wegwijzer/directoryentry/import/",
                       {"file": SimpleUploadedFile("desks.csv", (HEADER + "x,y,z,,,,,,,,,,\n").encode())})
     assert bad.status_code == 200 and "row 2, column kind" in bad.content.decode()
+
+
+def test_the_admin_shows_the_directory_and_the_rule_sets(client, django_user_model):
+    from zicht.wegwijzer.models import Question, RuleSet
+
+    admin = django_user_model.objects.create_superuser("boss", password="correct horse battery")
+    client.force_login(admin)
+    ruleset = RuleSet.objects.get()
+    question = Question.objects.filter(ruleset=ruleset).first()
+    for url in ["/admin/wegwijzer/directoryentry/", "/admin/wegwijzer/directoryentry/import/",
+                "/admin/wegwijzer/ruleset/", f"/admin/wegwijzer/ruleset/{ruleset.pk}/change/",
+                f"/admin/wegwijzer/question/{question.pk}/change/",
+                "/admin/wegwijzer/municipality/"]:
+        assert client.get(url).status_code == 200, url
+    # A published version cannot be edited: its inlines are read-only.
+    page = client.get(f"/admin/wegwijzer/ruleset/{ruleset.pk}/change/").content.decode()
+    assert 'name="questions-0-key"' not in page

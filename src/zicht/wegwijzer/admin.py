@@ -20,9 +20,16 @@ from django.utils.translation import gettext_lazy as _
 
 from zicht.audit.services import audit_record
 from zicht.core.exceptions import ApplicationError, NotFound
+from zicht.organisations.models import User
 
 from . import directory_io, services
 from .models import DirectoryEntry, Municipality, Option, Question, Rule, RuleSet
+
+
+def _user(request: HttpRequest) -> User:
+    # The admin only lets logged-in staff in.
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @admin.register(Municipality)
@@ -59,7 +66,7 @@ class DirectoryEntryAdmin(admin.ModelAdmin):
             try:
                 rows = directory_io.parse_rows(
                     directory_io.read_table(upload.name, upload.read()))
-                result = services.directory_import(actor=request.user, rows=rows)
+                result = services.directory_import(actor=_user(request), rows=rows)
             except directory_io.DirectoryFileError as error:
                 errors = [str(e) for e in error.errors]
             else:
@@ -146,7 +153,7 @@ class RuleSetAdmin(admin.ModelAdmin):
     @admin.action(description=_("Copy as a new draft"))
     def copy_as_draft(self, request: HttpRequest, queryset: Any) -> None:
         for ruleset in queryset:
-            draft = services.ruleset_copy(actor=request.user, ruleset_id=ruleset.pk)
+            draft = services.ruleset_copy(actor=_user(request), ruleset_id=ruleset.pk)
             self.message_user(request, _("Draft version %(version)d made.")
                               % {"version": draft.version}, messages.SUCCESS)
 
@@ -156,7 +163,7 @@ class RuleSetAdmin(admin.ModelAdmin):
             self.message_user(request, _("Choose exactly one draft to publish."), messages.ERROR)
             return
         try:
-            ruleset = services.ruleset_publish(actor=request.user,
+            ruleset = services.ruleset_publish(actor=_user(request),
                                                ruleset_id=queryset.get().pk)
         except (ApplicationError, NotFound) as error:
             self.message_user(request, str(error.message), messages.ERROR)

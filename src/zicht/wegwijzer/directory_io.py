@@ -103,7 +103,7 @@ def _as_dicts(rows: list[list[str]]) -> list[dict[str, str]]:
     errors += [RowError(0, name, "column missing") for name in REQUIRED if name not in header]
     if errors:
         raise DirectoryFileError(errors)
-    result = []
+    result: list[dict[str, str]] = []
     for cells in rows[1:]:
         if not any((cell or "").strip() for cell in cells):
             result.append({})  # keep row numbers right; skipped later

@@ -240,12 +240,12 @@ class RuleBook:
             if "nl" not in rule.reason:
                 found.append(f"rule {rule.key}: no Dutch reason")
             for key, allowed in rule.when.items():
-                question = self._by_key.get(key)
-                if question is None:
+                asked = self._by_key.get(key)
+                if asked is None:
                     found.append(f"rule {rule.key}: no question {key}")
                     continue
                 for value in allowed:
-                    if question.is_choice and question.option(value) is None:
+                    if asked.is_choice and asked.option(value) is None:
                         found.append(f"rule {rule.key}: question {key} has no answer {value}")
             if known_entries is not None:
                 for entry in rule.entries:

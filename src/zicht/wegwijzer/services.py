@@ -7,7 +7,7 @@ sender typed: only codes and counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,7 +158,7 @@ class ImportResult:
 
 
 @transaction.atomic
-def directory_import(*, actor: User | None, rows: list[Mapping[str, Any]]) -> ImportResult:
+def directory_import(*, actor: User | None, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
     """Create or update entries by key. The rows were checked by `directory_io`."""
     created = updated = 0
     for row in rows:

@@ -25,7 +25,7 @@ from zicht.core.exceptions import ApplicationError, NotFound
 
 from . import routing, screening, security, selectors, services
 from .forms import AnonymousSignalForm, DirectorySearchForm, ReceiptAddForm, StatusForm
-from .models import Municipality, QuestionKind, localized
+from .models import Municipality, QuestionKind, SignalStatus, localized
 
 DIRECTORY_PAGE_SIZE = 20
 PROOF_MESSAGES = {
@@ -103,9 +103,10 @@ def questions(request: HttpRequest) -> HttpResponse:
                 answers = {k: v for k, v in answers.items() if k != question.key}
                 break
             answers[question.key] = found.code
-    question = book.next_question(answers)
-    if question is None:
+    next_question = book.next_question(answers)
+    if next_question is None:
         return redirect(f"{reverse('wegwijzer:advice')}?{_query(answers)}")
+    question = next_question
     if not error and question.is_choice and request.GET.get("asked") == question.key:
         error = _("Choose one of the answers.")
     asked = []
@@ -341,11 +342,11 @@ def screening_tool(request: HttpRequest, tool: str) -> HttpResponse:
 @not_found_as_404
 def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    signals = selectors.anonymous_signal_list(actor=request.user, status=status)
+    user: Any = request.user
+    signals = selectors.anonymous_signal_list(actor=user, status=status)
     page = Paginator(signals, 25).get_page(request.GET.get("page"))
     return render(request, "wegwijzer/queue.html", {"page": page, "status": status,
-                                                    "statuses": StatusForm.base_fields[
-                                                        "status"].choices})
+                                                    "statuses": SignalStatus.choices})
 
 
 @login_required
@@ -353,13 +354,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @not_found_as_404
 def queue_item(request: HttpRequest, signal_id: int) -> HttpResponse:
+    user: Any = request.user
     if request.method == "POST":
         form = StatusForm(request.POST)
         if form.is_valid():
-            services.anonymous_signal_set_status(actor=request.user, signal_id=signal_id,
+            services.anonymous_signal_set_status(actor=user, signal_id=signal_id,
                                                  status=form.cleaned_data["status"])
             return redirect("wegwijzer:queue-item", signal_id=signal_id)
-    signal = selectors.anonymous_signal_get(actor=request.user, signal_id=signal_id)
+    signal = selectors.anonymous_signal_get(actor=user, signal_id=signal_id)
     form = StatusForm(initial={"status": signal.status})
     return render(request, "wegwijzer/queue_item.html", {
         "signal": signal, "form": form,
