@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zicht.organisations",
     "zicht.audit",
     "zicht.registry",
+    "zicht.pathway",
     "zicht.shelters",
     "zicht.actionplan",
     "zicht.demo",
@@ -176,6 +177,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several code lists share a field name ("status", "kind"): name each one.
     "ENUM_NAME_OVERRIDES": {
+        "VictimStatusEnum": "zicht.pathway.codes.VictimStatus",
+        "CaseStatusEnum": "zicht.pathway.codes.CaseStatus",
+        "ReferralStatusEnum": "zicht.pathway.codes.ReferralStatus",
+        "ReferralPurposeEnum": "zicht.pathway.codes.ReferralPurpose",
+        "StageKindEnum": "zicht.pathway.codes.StageKind",
+        "DeadlineKindEnum": "zicht.pathway.codes.DeadlineKind",
+        "CriminalCaseOutcomeEnum": "zicht.pathway.codes.CriminalCaseOutcome",
+        "CaseDecisionEnum": "zicht.pathway.codes.CASE_DECISION_CHOICES",
+        "RedressOutcomeEnum": "zicht.pathway.codes.RedressOutcome",
+        "ConsentPurposeEnum": "zicht.registry.codes.Purpose",
+        "OrganisationKindEnum": "zicht.organisations.models.OrganisationKind",
         "ActionStatusEnum": "zicht.actionplan.codes.ActionStatus",
         "AssignmentStatusEnum": "zicht.actionplan.codes.AssignmentStatus",
         "IndicatorKindEnum": "zicht.actionplan.codes.IndicatorKind",
@@ -195,6 +207,15 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Referral pathway (docs/pathway.md). Organisation kinds that may decide victim status;
+# answer time of a referral before it is escalated; when an unanswered one lapses.
+PATHWAY_VICTIM_STATUS_DECIDERS = os.environ.get(
+    "ZICHT_VICTIM_STATUS_DECIDERS", "police,kmar,labour_inspectorate,ind,comensha").split(",")
+PATHWAY_REFERRAL_ANSWER_WORKING_DAYS = int(os.environ.get("ZICHT_REFERRAL_ANSWER_WORKING_DAYS", 2))
+PATHWAY_REFERRAL_URGENT_ANSWER_HOURS = int(os.environ.get("ZICHT_REFERRAL_URGENT_ANSWER_HOURS", 24))
+PATHWAY_REFERRAL_EXPIRE_DAYS = int(os.environ.get("ZICHT_REFERRAL_EXPIRE_DAYS", 30))
+PATHWAY_OTHER_GROUNDS_REVIEW_DAYS = int(os.environ.get("ZICHT_OTHER_GROUNDS_REVIEW_DAYS", 28))
 
 # Wegwijzer (docs/wegwijzer.md): key of the HMACs over client addresses and receipt codes;
 # attempts per client per window before a proof of work is asked; its difficulty in bits.

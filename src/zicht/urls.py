@@ -7,6 +7,7 @@ from zicht.actionplan.api import register as register_programme_api
 from zicht.audit.api import AuditEventViewSet
 from zicht.figures.api import register as register_figures_api
 from zicht.organisations.api import OrganisationViewSet
+from zicht.pathway.api import DeadlineViewSet, PathwayViewSet, RedressViewSet, ReferralViewSet
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
 from zicht.shelters.api import PlacementViewSet, ShelterViewSet
 
@@ -19,6 +20,10 @@ router.register("signals", SignalViewSet, basename="signal")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("audit", AuditEventViewSet, basename="audit")
+router.register("pathways", PathwayViewSet, basename="pathway")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("redress", RedressViewSet, basename="redress")
 router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
 register_programme_api(router)
@@ -32,6 +37,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zicht.organisations.urls")),
     path("audit/", include("zicht.audit.urls")),
+    path("pathway/", include("zicht.pathway.urls")),
     path("shelters/", include("zicht.shelters.urls")),
     path("programme/", include("zicht.actionplan.urls")),
     path("figures/", include("zicht.figures.urls")),
