@@ -194,11 +194,13 @@ def read_csv(path: Path) -> tuple[list[str], list[_Row], str]:
         previous_end = reader.line_num
         for cells in reader:
             line, previous_end = previous_end + 1, reader.line_num
-            if not any(c.strip() for c in cells):
+            stripped = [cell.strip() for cell in cells]
+            if not any(stripped):
                 continue  # empty lines and rows of bare delimiters
-            values = dict.fromkeys(header, "")  # a short row: its missing cells are empty
-            values.update((name, cell.strip()) for name, cell in zip(header, cells, strict=False))
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
+            values = dict(zip(header, stripped, strict=False))
+            if len(cells) < width:  # a short row: its missing cells are empty
+                values.update(dict.fromkeys(header[len(cells):], ""))
+            elif len(cells) > width and any(stripped[width:]):
                 values["__extra__"] = str(len(cells))
             rows.append(_Row(line, cells, values))
     except csv.Error as exc:
