@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import make_person
 from tests.pathway.conftest import with_consent
-from tests.web.conftest import chromium, web  # noqa: F401  (fixtures)
+from tests.web import conftest as web_fixtures
 from tests.web.test_browser import assert_accessible, log_in, tab_to
 from zicht.pathway import services
 from zicht.pathway.codes import ReferralStatus, ResidenceStatus
@@ -17,9 +17,14 @@ from zicht.pathway.models import Referral
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The browser fixtures live with the web tests (the browser itself may be shared by all).
+web = web_fixtures.web
+if hasattr(web_fixtures, "chromium"):
+    chromium = web_fixtures.chromium
+
 
 def test_a_care_coordinator_accepts_a_referral_by_keyboard_and_the_pages_pass_axe(
-        web, caseworker, coordinator_user, police_officer):  # noqa: F811
+        web, caseworker, coordinator_user, police_officer):
     person = with_consent(caseworker, make_person(caseworker), care="given")
     child = with_consent(caseworker, make_person(caseworker, given_names="Ana", birth_date=""),
                          care="given")
