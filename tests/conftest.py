@@ -64,3 +64,23 @@ def api():  # type: ignore[no-untyped-def]
 
     client.as_user = as_user  # type: ignore[attr-defined]
     return client
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Debian's Chromium, launched once for the whole run; no browser download.
+
+    One Playwright per process: a second sync Playwright cannot start while one runs,
+    so every browser test uses this fixture.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

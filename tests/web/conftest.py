@@ -1,4 +1,4 @@
-"""Fixtures for the web UI: users of every role and one headless Chromium per session."""
+"""Fixtures for the web UI: users of every role and a browser tab (Chromium: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from zicht.organisations.models import OrganisationKind, Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse battery"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -46,18 +44,6 @@ def auditor(db):  # type: ignore[no-untyped-def]
 def administrator(db):  # type: ignore[no-untyped-def]
     return UserFactory(organisation=None, role=Role.ADMIN, username="administrator",
                        is_staff=True)
-
-
-@pytest.fixture(scope="session")
-def chromium():  # type: ignore[no-untyped-def]
-    """Debian's Chromium, launched once; no browser download."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

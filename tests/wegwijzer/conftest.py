@@ -1,4 +1,4 @@
-"""Fixtures for the Wegwijzer: compiled catalogues, users, one headless Chromium per session."""
+"""Fixtures for the Wegwijzer: compiled catalogues, seed data, users, a browser tab."""
 
 from __future__ import annotations
 
@@ -17,9 +17,6 @@ from zicht.wegwijzer import routing, security, seed
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "zicht" / "wegwijzer" / "locale"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -73,17 +70,6 @@ def coordinator(db):  # type: ignore[no-untyped-def]
 def reporter(db):  # type: ignore[no-untyped-def]
     organisation = OrganisationFactory(name="Wijkteam Voorbeeld", kind=OrganisationKind.MUNICIPALITY)
     return UserFactory(organisation=organisation, role=Role.REPORTER, username="reporter")
-
-
-@pytest.fixture(scope="session")
-def chromium():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
