@@ -36,6 +36,17 @@ class Registry:
             self.signal(person, **fields)
         return person
 
+    def place(self, person: Person, *, started_on: dt.date, ended_on: dt.date | None = None):
+        from zicht.shelters.models import Placement, Shelter
+
+        shelter, _created = Shelter.objects.get_or_create(
+            name="Opvang Voorbeeld", defaults={
+                "organisation": self.orgs[OrganisationKind.NGO], "kind": "cosm",
+                "municipality": "GM0363", "capacity": 1000})
+        return Placement.objects.create(shelter=shelter, person=person, started_on=started_on,
+                                        ended_on=ended_on,
+                                        placing_organisation=self.orgs[OrganisationKind.NGO])
+
     def signal(self, person: Person, *, on: dt.date, forms: list[str] = ("sexual",),
                kind: str = OrganisationKind.NGO, municipality: str = "GM0363",
                scope: str = "domestic", sector: str = "") -> Signal:
@@ -71,9 +82,13 @@ def random_registry(registry: Registry, *, seed: int, persons: int) -> None:
                 "scope": rng.choice(["domestic", "cross_border", "unknown"]),
                 "sector": rng.choice(["", "A", "C", "I"]),
             })
-        registry.person(
+        person = registry.person(
             sex=rng.choice(["female", "female", "male", "unknown"]),
             citizenships=rng.choice([["NL"], ["RO"], ["PL", "NL"], ["NG"], [], ["UA"], ["BG"]]),
             consent=rng.choice(["given", "given", "refused", "unknown", "withdrawn"]),
             birth_year=rng.choice([None, 1960, 1985, 1999, 2008, 2012]),
             signals=signals)
+        if rng.random() < 0.3:
+            started = dt.date(rng.choice([2022, 2023, 2024]), rng.randint(1, 12), 1)
+            registry.place(person, started_on=started, ended_on=rng.choice(
+                [None, started + dt.timedelta(days=rng.randint(10, 400))]))

@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.figures.conftest import random_registry
 from zicht.core.exceptions import ApplicationError
@@ -144,7 +145,9 @@ def test_the_report_has_tables_charts_rules_and_the_corrected_flag(registry, tmp
     random_registry(registry, seed=5, persons=60)
     demo.populate(rng=random.Random(1), organisations=Organisation.objects.all(),
                   today=dt.date(2025, 6, 1))
-    written = write_report(actor=None, year=2023, out_dir=tmp_path, trend_years=2, pdf=True)
+    with translation.override("en"):
+        written = write_report(actor=None, year=2023, out_dir=tmp_path, trend_years=2,
+                               pdf=True)
     assert {p.name for p in written} == {"report-2023.html", "report-2023.pdf",
                                          "tables-2023.xlsx"}
     html = (tmp_path / "report-2023.html").read_text()

@@ -12,7 +12,7 @@ from zicht.demo.places import REGIONS
 from zicht.figures.counting import citizenship_group, counted_rows, year_bounds
 from zicht.figures.tables import build_table, monitor_specs, monitor_tables
 from zicht.organisations.models import OrganisationKind
-from zicht.registry.models import Person
+from zicht.registry.models import Person, Signal
 
 Y2024 = year_bounds(2024)
 
@@ -64,7 +64,8 @@ def _independent_rows(year: int) -> list[dict]:
     """The counting rules re-done with the ORM and plain Python, signal by signal."""
     region_of = {m.code: r.key for r in REGIONS for m in r.municipalities}
     out = []
-    for person in Person.objects.prefetch_related("signals__reporting_organisation"):
+    for person in Person.objects.prefetch_related("signals__reporting_organisation",
+                                                  "placements"):
         usable = [s for s in person.signals.all() if s.signalled_on.year == year and (
             person.consent_registration == "given" or s.duty_registration)]
         if not usable:
@@ -80,6 +81,9 @@ def _independent_rows(year: int) -> list[dict]:
             "citizenship": codes[0] if codes else "unknown",
             "organisation_kind": first.reporting_organisation.kind,
             "region": region_of.get(first.municipality, "other"), "scope": first.scope,
+            "shelter": "placed" if any(
+                p.started_on.year <= year and (p.ended_on is None or p.ended_on.year >= year)
+                for p in person.placements.all()) else "not_placed",
         })
     return out
 
@@ -129,3 +133,14 @@ def test_two_registrations_linked_as_one_person_are_counted_once(registry):
     rows = list(counted_rows(start=Y2024[0], end=Y2024[1]).rows())
     assert len(rows) == 2
     assert ("sexual",) in [r["form"] for r in rows] and ("labour",) not in [r["form"] for r in rows]
+
+
+def test_a_shelter_stay_overlapping_the_year_counts_as_placed(registry):
+    inside = registry.person(signals=[{"on": dt.date(2024, 5, 1)}])
+    before = registry.person(signals=[{"on": dt.date(2024, 5, 1)}])
+    registry.place(inside, started_on=dt.date(2023, 11, 1))
+    registry.place(before, started_on=dt.date(2023, 1, 1), ended_on=dt.date(2023, 12, 31))
+    person_of = dict(Signal.objects.values_list("pk", "person_id"))
+    rows = {person_of[r["signal_id"]]: r["shelter"]
+            for r in counted_rows(start=Y2024[0], end=Y2024[1]).rows()}
+    assert rows == {inside.pk: "placed", before.pk: "not_placed"}

@@ -102,6 +102,8 @@ DIMENSIONS: dict[str, Dimension] = {d.key: d for d in (
     Dimension("region", _("Region"), tuple(
         [(r.key, r.name) for r in REGIONS] + [(OTHER_REGION, _("Other or unknown"))])),
     Dimension("scope", _("Domestic or cross-border"), _choices(Scope.choices)),
+    Dimension("shelter", _("Shelter placement"), (
+        ("placed", _("Placed in a shelter")), ("not_placed", _("No shelter placement")))),
 )}
 
 
@@ -136,9 +138,9 @@ class CountedRows:
 
 REFERENCE_SQL = """
 SELECT unit, signal_id, signalled_on, forms, sector, age_group, minor_at_signal, municipality, scope,
-       kind, sex, citizenships
+       kind, sex, citizenships, {placed} AS placed
 FROM (
-    SELECT {unit} AS unit, s.id AS signal_id, s.signalled_on, s.forms, s.sector, s.age_group, s.minor_at_signal,
+    SELECT {unit} AS unit, s.person_id, s.id AS signal_id, s.signalled_on, s.forms, s.sector, s.age_group, s.minor_at_signal,
            s.municipality, s.scope, o.kind, p.sex, p.citizenships,
            ROW_NUMBER() OVER (PARTITION BY {unit} ORDER BY s.signalled_on, s.id) AS rn
     FROM registry_signal s
@@ -169,12 +171,13 @@ def counted_rows(*, start: date, end: date) -> CountedRows:
     result = CountedRows(start=start, end=end)
     cols: dict[str, list[str]] = {key: [] for key in DIMENSIONS if key != "form"}
     unit, join = counting_unit()
-    sql = REFERENCE_SQL.format(unit=unit, join=join)
+    placed, placed_params = _placement_sql(start, end)
+    sql = REFERENCE_SQL.format(unit=unit, join=join, placed=placed)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end, ConsentState.GIVEN, True])
+        cursor.execute(sql, [*placed_params, start, end, ConsentState.GIVEN, True])
         while batch := cursor.fetchmany(20_000):
             for (unit, signal_id, signalled_on, forms, sector, age_group, minor, municipality, scope,
-                 kind, sex, citizenships) in batch:
+                 kind, sex, citizenships, placed) in batch:
                 result.unit.append(unit)
                 result.signal_id.append(signal_id)
                 result.signalled_on.append(_as_date(signalled_on))
@@ -190,8 +193,23 @@ def counted_rows(*, start: date, end: date) -> CountedRows:
                 cols["organisation_kind"].append(kind)
                 cols["region"].append(REGION_OF_MUNICIPALITY.get(municipality, OTHER_REGION))
                 cols["scope"].append(scope or UNKNOWN)
+                cols["shelter"].append("placed" if placed else "not_placed")
     result.columns = cols
     return result
+
+
+def _placement_sql(start: date, end: date) -> tuple[str, list[Any]]:
+    """Whether the reference person stayed in a shelter at any time in the period.
+
+    From zicht.shelters' placements; without that app, nobody counts as placed.
+    """
+    if not apps.is_installed("zicht.shelters"):
+        return "0", []
+    table = apps.get_model("shelters", "Placement")._meta.db_table
+    # Only the model's own table name is formatted in; the dates are parameters.
+    return (f"CASE WHEN EXISTS (SELECT 1 FROM {table} pl WHERE pl.person_id = ranked.person_id "  # noqa: S608
+            "AND pl.started_on <= %s AND (pl.ended_on IS NULL OR pl.ended_on >= %s)) "
+            "THEN 1 ELSE 0 END", [end, start])
 
 
 def year_bounds(year: int) -> tuple[date, date]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zicht.organisations.models import User
@@ -84,7 +85,7 @@ def context_for(monitor: Monitor, *, actor: User | None, progress: Progress | No
         "threshold": next(iter(monitor.tables.values())).table.threshold,
         "one_way": one_way, "two_way": two_way, "chain": _chain_rows(entries),
         "funnels": funnels, "sources": sorted({e.current.source for e in entries}),
-        "mark": SUPPRESSED_MARK,
+        "mark": SUPPRESSED_MARK, "LANGUAGE_CODE": get_language() or "en",
     }
 
 
