@@ -154,6 +154,8 @@ class ChainFigureViewSet(viewsets.ViewSet):
 
 class JobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
+    # "report" or "export"; plain text so that it does not collide with other "kind" enums.
+    kind = serializers.CharField(read_only=True)
 
     class Meta:
         model = Job
@@ -163,7 +165,7 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class JobRequestSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=JobKind.choices)
+    kind = serializers.CharField(help_text="report or export")
     years = serializers.ListField(child=serializers.IntegerField(min_value=1990), min_length=1,
                                   max_length=30)
     format = serializers.ChoiceField(choices=EXPORT_FORMATS, required=False)
@@ -179,7 +181,8 @@ class JobViewSet(viewsets.ViewSet):
         access.require_figures(request.user)
         return Response(JobSerializer(Job.objects.all()[:50], many=True).data)
 
-    @extend_schema(responses={200: JobSerializer})
+    @extend_schema(responses={200: JobSerializer},
+                   parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         access.require_figures(request.user)
         job = Job.objects.filter(pk=_int(pk, "id")).first()
@@ -192,6 +195,8 @@ class JobViewSet(viewsets.ViewSet):
         body = JobRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        if data["kind"] not in JobKind.values:
+            raise ApplicationError("Choose report or export.", field="kind")
         params: dict[str, Any] = {"years": sorted(set(data["years"]))}
         if data["kind"] == JobKind.EXPORT:
             if not data.get("format"):
