@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "zicht.actionplan",
     "zicht.demo",
     "zicht.wegwijzer",
+    "zicht.linkage",
     "zicht.figures",
     "huey.contrib.djhuey",
 ]

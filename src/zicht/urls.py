@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from zicht.actionplan.api import register as register_programme_api
 from zicht.audit.api import AuditEventViewSet
 from zicht.figures.api import register as register_figures_api
+from zicht.linkage.api import register as register_linkage_api
 from zicht.organisations.api import OrganisationViewSet
 from zicht.pathway.api import DeadlineViewSet, PathwayViewSet, RedressViewSet, ReferralViewSet
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
@@ -28,6 +29,7 @@ router.register("shelters", ShelterViewSet, basename="shelter")
 router.register("placements", PlacementViewSet, basename="placement")
 register_programme_api(router)
 register_figures_api(router)
+register_linkage_api(router)
 
 urlpatterns = [
     path("api/v1/", include(router.urls)),
@@ -39,9 +41,10 @@ urlpatterns = [
     path("audit/", include("zicht.audit.urls")),
     path("pathway/", include("zicht.pathway.urls")),
     path("shelters/", include("zicht.shelters.urls")),
+    path("wegwijzer/", include("zicht.wegwijzer.urls")),
+    path("linkage/", include("zicht.linkage.urls")),
     path("programme/", include("zicht.actionplan.urls")),
     path("figures/", include("zicht.figures.urls")),
-    path("wegwijzer/", include("zicht.wegwijzer.urls")),
     path("", include("zicht.registry.urls")),
 ]
 

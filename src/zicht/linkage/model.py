@@ -1,0 +1,313 @@
+"""The Fellegi–Sunter model: features, Splink settings, EM training, scoring.
+
+One model definition runs on DuckDB (one machine) and on Spark (national
+scale); only the database API differs (`database_api`). Django is not needed
+here, so `zicht link dedupe`, the benchmarks and the registry run share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from . import comparisons as c
+
+# The columns of `zicht link dedupe --input`; any of them may be blank.
+INPUT_COLUMNS = (
+    "record_id", "reporting_org", "given_name", "family_name", "alias", "birth_date",
+    "birth_year", "sex", "nationality", "phone",
+)
+# Match weight at or above which two records are the same person, and the
+# lower bound of the band that goes to clerical review.
+DEFAULT_UPPER_WEIGHT = 6.0
+DEFAULT_LOWER_WEIGHT = 0.0
+# Below this many records, name frequencies are not estimated from the input.
+TF_MIN_RECORDS = 1000
+
+_BLANK = {"", "nan", "none", "null", "unknown", "u", "nat"}
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return None if text.lower() in _BLANK else text
+
+
+def prepare(records: pd.DataFrame, *, extra_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """Model features for records with (some of) INPUT_COLUMNS.
+
+    Name normalisation runs once per distinct value: names repeat a lot, which
+    keeps a million records to seconds."""
+    frame = records.copy()
+    for column in INPUT_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    out = pd.DataFrame({"unique_id": frame["record_id"].astype(str)})
+    if "source_dataset" in frame.columns:
+        out["source_dataset"] = frame["source_dataset"].astype(str)
+    out["reporting_org"] = frame["reporting_org"].map(_clean)
+
+    def mapped(column: str, function: Any) -> pd.Series:
+        values = frame[column].map(_clean)
+        uniques = {value: (function(value) or None) for value in values.dropna().unique()}
+        return values.map(uniques)
+
+    out["given_key"] = mapped("given_name", c.name_key)
+    out["family_key"] = mapped("family_name", c.name_key)
+    out["given_canon"] = mapped("given_name", c.canonical_given)
+    out["alias_key"] = mapped("alias", c.name_key)
+    out["given_sound"] = mapped("given_name", c.phonetic_key)
+    out["family_sound"] = mapped("family_name", c.phonetic_key)
+    births = [
+        c.parse_birth(_clean(bd), _clean(by))
+        for bd, by in zip(frame["birth_date"], frame["birth_year"], strict=True)
+    ]
+    out["birth_date"] = [iso or None for iso, _ in births]
+    out["birth_year"] = pd.array([year for _, year in births], dtype="Int64")
+    out["sex"] = frame["sex"].map(_clean).str.lower().str[:1]
+    out["nationality"] = frame["nationality"].map(_clean).str.upper()
+    out["phone"] = mapped("phone", c.digits)
+    for column in extra_columns:
+        out[column] = frame[column].map(_clean).str.lower()
+    # A name key built from both parts in sorted order: blocks swapped names together.
+    out["name_sorted"] = [
+        "|".join(sorted(p for p in (g, f) if isinstance(p, str) and p)) or None
+        for g, f in zip(out["given_key"], out["family_key"], strict=True)
+    ]
+    return out.astype(object).where(out.notna(), None).astype({"birth_year": "Int64"})
+
+
+def blocking_rules(extra_blocking: Sequence[str] = ()) -> list[str]:
+    """Pairs the model scores. Each rule is cheap on its own; together they catch
+    typos in either name, swapped names, transliteration and partial dates."""
+    rules = [
+        'l."family_key" = r."family_key" AND l."birth_year" = r."birth_year"',
+        'l."given_key" = r."given_key" AND l."family_key" = r."family_key"',
+        'l."name_sorted" = r."name_sorted"',
+        'l."birth_date" = r."birth_date"',
+        'l."given_canon" = r."given_canon" AND l."birth_year" = r."birth_year"',
+        'l."given_key" = r."family_key" AND l."birth_year" = r."birth_year"',
+        'l."family_key" = r."given_key" AND l."birth_year" = r."birth_year"',
+        'l."family_sound" = r."family_sound" AND l."given_sound" = r."given_sound"',
+        'l."family_sound" = r."family_sound" AND l."birth_year" = r."birth_year"',
+        'l."given_key" = r."given_key" AND l."family_sound" = r."family_sound"',
+        'l."phone" = r."phone"',
+    ]
+    return rules + list(extra_blocking)
+
+
+def settings(
+    *,
+    link_type: str = "dedupe_only",
+    extra_columns: Sequence[str] = (),
+    extra_blocking: Sequence[str] = (),
+    use_sex: bool = True,
+    use_nationality: bool = True,
+    use_phone: bool = True,
+) -> dict[str, Any]:
+    comparisons_: list[dict[str, Any]] = [
+        c.name_comparison("given"),
+        c.name_comparison("family"),
+        c.birth_comparison(),
+    ]
+    if use_sex:
+        comparisons_.append(c.exact_comparison("sex"))
+    if use_nationality:
+        comparisons_.append(c.exact_comparison("nationality"))
+    if use_phone:
+        comparisons_.append(c.phone_comparison())
+    comparisons_ += [c.string_comparison(column) for column in extra_columns]
+    return {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons_,
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": rule} for rule in blocking_rules(extra_blocking)
+        ],
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": False,
+        "max_iterations": 20,
+        "em_convergence": 0.0001,
+        "additional_columns_to_retain": ["reporting_org"],
+    }
+
+
+def database_api(backend: str = "duckdb", *, spark_session: Any = None) -> Any:
+    """The Splink database API for a backend name: duckdb or spark."""
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if backend == "spark":
+        from splink import SparkAPI
+
+        if spark_session is None:
+            spark_session = local_spark_session()
+        return SparkAPI(spark_session=spark_session, break_lineage_method="persist",
+                        num_partitions_on_repartition=int(
+                            spark_session.conf.get("spark.sql.shuffle.partitions", "200")))
+    raise ValueError(f"unknown backend {backend!r}; choose duckdb or spark")
+
+
+def local_spark_session() -> Any:
+    """A small local-mode Spark session (tests, laptops); a cluster passes its own."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    return (
+        SparkSession.builder.master("local[2]")
+        .config("spark.jars", similarity_jar_location())
+        .appName("zicht-linkage")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
+        # Small local jobs: the JIT's quick tier and no adaptive re-planning start faster.
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+
+
+def for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The model's SQL (written for DuckDB) in another backend's dialect.
+
+    Comparisons and blocking rules are transpiled with sqlglot; Splink's Spark
+    jar names Jaro-Winkler `jaro_winkler`."""
+    if dialect == "duckdb":
+        return model
+    import sqlglot
+
+    def translate(sql: str) -> str:
+        if sql.strip().upper() == "ELSE":
+            return sql
+        out = sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+        return re.sub(r"jaro_?winkler_similarity\(", "jaro_winkler(", out, flags=re.IGNORECASE)
+
+    converted = json.loads(json.dumps(model))
+    converted["sql_dialect"] = dialect
+    for comparison in converted["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = translate(level["sql_condition"])
+            level.pop("sql_dialect", None)
+    for rule in converted["blocking_rules_to_generate_predictions"]:
+        rule["blocking_rule"] = translate(rule["blocking_rule"])
+        rule.pop("sql_dialect", None)
+    return converted
+
+
+def _linker(frames: Sequence[pd.DataFrame], model: dict[str, Any], db_api: Any) -> Any:
+    from splink import Linker
+
+    model = for_dialect(model, db_api.sql_dialect.sql_dialect_str)
+    if db_api.sql_dialect.sql_dialect_str == "spark":
+        # Spark wants one type per column; pandas' nullable ints and None do.
+        frames = [frame.astype({"birth_year": "float64"}) if "birth_year" in frame else frame
+                  for frame in frames]
+
+    tables = [
+        db_api.register(frame, dataset_display_name=f"records_{index}")
+        for index, frame in enumerate(frames)
+    ]
+    return Linker(tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING)
+
+
+def train(
+    frames: Sequence[pd.DataFrame] | pd.DataFrame,
+    model_settings: dict[str, Any],
+    *,
+    db_api: Any = None,
+    seed: int = 1,
+    u_max_pairs: float = 2e6,
+) -> dict[str, Any]:
+    """Estimate the parameters: λ from near-certain matches, u by random sampling,
+    m by expectation maximisation in two sessions with different blocking, so
+    every comparison gets an m estimate from pairs not selected on it."""
+    frames = [frames] if isinstance(frames, pd.DataFrame) else list(frames)
+    db_api = db_api or database_api()
+    linker = _linker(frames, model_settings, db_api)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        ['l."given_key" = r."given_key" AND l."family_key" = r."family_key" '
+         'AND l."birth_date" = r."birth_date"'],
+        recall=0.6,
+    )
+    training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    # Why these rules: pairs sharing a birth date are rarely siblings, so the
+    # name m-values are learnt from persons, not households; pairs sharing both
+    # names *and* a phone number are rarely namesakes, so the birth-date
+    # m-values are not dragged towards "different" by common names.
+    uses_phone = any(comparison["output_column_name"] == "phone"
+                     for comparison in model_settings["comparisons"])
+    names = 'l."family_key" = r."family_key" AND l."given_key" = r."given_key"'
+    rules = ['l."birth_date" = r."birth_date"', f'{names} AND l."phone" = r."phone"'
+             if uses_phone else names]
+    from splink.internals.exceptions import EMTrainingException
+
+    for rule in rules:
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except EMTrainingException:
+            # Small inputs may have no pair under one rule; the other still trains,
+            # and untrained levels keep Splink's defaults (reported in the model).
+            continue
+    return linker.misc.save_model_to_json()
+
+
+def predict(
+    frames: Sequence[pd.DataFrame] | pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    db_api: Any = None,
+    threshold_weight: float = DEFAULT_LOWER_WEIGHT,
+) -> pd.DataFrame:
+    """Scored pairs at or above `threshold_weight` as a pandas frame."""
+    frames = [frames] if isinstance(frames, pd.DataFrame) else list(frames)
+    if sum(len(frame) for frame in frames) < TF_MIN_RECORDS:
+        model = without_term_frequencies(model)
+    db_api = db_api or database_api()
+    linker = _linker(frames, model, db_api)
+    scored = linker.inference.predict(threshold_match_weight=threshold_weight)
+    return scored.as_pandas_dataframe()
+
+
+def without_term_frequencies(model: dict[str, Any]) -> dict[str, Any]:
+    """The model without term-frequency adjustments. Splink takes name
+    frequencies from the data being scored; in a handful of records they are
+    noise (every name looks rare or ubiquitous), so small inputs go without."""
+    stripped = json.loads(json.dumps(model))
+    for comparison in stripped["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return stripped
+
+
+def fingerprint(model: dict[str, Any]) -> str:
+    """A short content hash: two runs with the same parameters share it."""
+    canonical = json.dumps(model, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def comparison_levels(row: pd.Series | dict[str, Any], model: dict[str, Any]) -> dict[str, str]:
+    """{comparison: level label} for one scored pair, for the review screen."""
+    levels: dict[str, str] = {}
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        gamma = row.get(f"gamma_{name}")
+        if gamma is None or pd.isna(gamma):
+            continue
+        # Splink numbers the non-null levels from the bottom up: ELSE is 0, null is -1.
+        labelled = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        labels = [lv.get("label_for_charts", "") for lv in reversed(labelled)]
+        levels[name] = "null" if int(gamma) < 0 else labels[int(gamma)]
+    return levels
