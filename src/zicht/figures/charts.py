@@ -97,22 +97,31 @@ def funnel_spec(funnel: Funnel) -> dict[str, Any]:
 
     drops = funnel.drop_offs()
     data = [{"step": step.label, "value": step.value or 0,
-             "label": step.shown + (f"  (−{drop}%)" if drop is not None else "")
-             + (" *" if step.corrected else "")}
+             "label": step.shown + _change(drop) + (" *" if step.corrected else "")}
             for step, drop in zip(funnel.steps, drops, strict=True)
             if step.value is not None]
     order = [d["step"] for d in data]
     y = alt.Y("step:N", sort=order, title=None)
-    x = alt.X("value:Q", title=_("Number"), axis=alt.Axis(tickMinStep=1))
+    x = alt.X("value:Q", title=_("Count (persons or cases)"), axis=alt.Axis(tickMinStep=1))
     bars = alt.Chart().mark_bar(color="#35495e", stroke=INK, strokeWidth=0.5).encode(x=x, y=y)
     text = alt.Chart().mark_text(align="left", dx=4, fontSize=11, color=INK).encode(
         x=x, y=y, text="label:N")
     chart = alt.layer(bars, text, data=alt.Data(values=data)).properties(
         width=380, height=alt.Step(26),
-        title=_("Chain funnel %(year)s: %(form)s") % {
-            "year": funnel.year, "form": DIMENSIONS["form"].label_of(funnel.form)},
+        title=alt.TitleParams(
+            _("Chain funnel %(year)s: %(form)s") % {
+                "year": funnel.year, "form": DIMENSIONS["form"].label_of(funnel.form)},
+            subtitle=_("* corrected after publication") if any(
+                s.corrected for s in funnel.steps) else ""),
     ).configure_view(stroke=None)
     return chart.to_dict(validate=False)
+
+
+def _change(drop: int | None) -> str:
+    """A drop-off as "(−40%)"; a rise (more cases than the step before) as "(+11%)"."""
+    if drop is None:
+        return ""
+    return f"  (−{drop}%)" if drop >= 0 else f"  (+{-drop}%)"
 
 
 def to_svg(spec: dict[str, Any]) -> str:
