@@ -6,8 +6,10 @@ files are done, so a report can be re-run (or interrupted) safely.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -60,17 +62,17 @@ def build_context(*, actor: User | None, year: int, trend_years: int = 5,
 def context_for(monitor: Monitor, *, actor: User | None, progress: Progress | None = None,
                 charts_on: bool = True) -> dict[str, Any]:
     one_way, two_way = [], []
-    total = len(monitor.tables)
-    for done, (dims, published) in enumerate(monitor.tables.items(), start=1):
-        if len(dims) == 1:
-            svg = charts.to_svg(charts.trend_spec(dims[0], monitor.trends[dims[0]])) \
-                if charts_on else ""
-            one_way.append(_table_view(published, svg))
+    specs: list[dict[str, Any] | None] = []
+    for dims, published in monitor.tables.items():
+        if not charts_on:
+            specs.append(None)
+        elif len(dims) == 1:
+            specs.append(charts.trend_spec(dims[0], monitor.trends[dims[0]]))
         else:
-            svg = charts.to_svg(charts.crosstab_spec(published)) if charts_on else ""
-            two_way.append(_table_view(published, svg))
-        if progress and done % 10 == 0:
-            progress("charts", done, total)
+            specs.append(charts.crosstab_spec(published))
+    svgs = render_all(specs, progress=progress)
+    for (dims, published), svg in zip(monitor.tables.items(), svgs, strict=True):
+        (one_way if len(dims) == 1 else two_way).append(_table_view(published, svg))
     years = sorted(next(iter(monitor.trends.values()), {monitor.year: None}))
     entries = selectors.chain_figures(actor=actor, years=years)
     funnels: list[tuple[Funnel, list[int | None], str]] = []
@@ -87,6 +89,18 @@ def context_for(monitor: Monitor, *, actor: User | None, progress: Progress | No
         "funnels": funnels, "sources": sorted({e.current.source for e in entries}),
         "mark": SUPPRESSED_MARK, "LANGUAGE_CODE": get_language() or "en",
     }
+
+
+def render_all(specs: list[dict[str, Any] | None], *, progress: Progress | None = None
+               ) -> list[str]:
+    """SVGs of the specs, rendered in threads: vl-convert works outside the GIL."""
+    if progress:
+        progress("charts", 0, len(specs))
+    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
+        svgs = list(pool.map(lambda spec: charts.to_svg(spec) if spec else "", specs))
+    if progress:
+        progress("charts", len(specs), len(specs))
+    return svgs
 
 
 def _chain_rows(entries: list[ChainEntry]) -> list[dict[str, Any]]:
