@@ -17,22 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # would otherwise take for an async context and refuse database calls in.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = Axe()
 
 
 @pytest.fixture
-def tab(live_server):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="nl-NL")
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        browser.close()
+def tab(live_server, chromium):  # type: ignore[no-untyped-def]
+    # The session-wide Chromium of tests/conftest.py: one sync Playwright per process.
+    context = chromium.new_context(base_url=live_server.url, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]

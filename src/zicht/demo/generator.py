@@ -602,6 +602,46 @@ def _create_logins(organisations: dict[str, Organisation]) -> None:
             )
 
 
+# How many persons get a worked-out pathway (stages, status, referrals, deadlines,
+# redress): enough for every worklist to be busy; each costs tens of milliseconds.
+PATHWAY_PERSONS = 300
+
+
+def _populate_other_parts(*, seed: int, organisations: dict[str, Organisation],
+                          today: date, progress: Progress | None) -> dict[str, Any]:
+    """The demo of every other part of zicht, on top of the registry's persons."""
+    from zicht.actionplan import demo as actionplan_demo
+    from zicht.figures import demo as figures_demo
+    from zicht.pathway import demo as pathway_demo
+    from zicht.shelters import demo as shelters_demo
+    from zicht.wegwijzer import demo as wegwijzer_demo
+
+    # One generator per part, so adding data to one part leaves the others unchanged.
+    rngs = {name: random.Random(f"{seed}-{name}") for name in
+            ("pathway", "shelters", "actionplan", "wegwijzer", "figures")}
+    orgs = list(organisations.values())
+    persons = list(Person.objects.order_by("pk"))
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("shelters", lambda: shelters_demo.populate(
+            rng=rngs["shelters"], organisations=orgs, persons=persons, today=today)),
+        ("pathways", lambda: pathway_demo.populate(
+            rng=rngs["pathway"], organisations=orgs, today=today,
+            persons=pathway_demo.sample_persons(persons, rng=rngs["pathway"],
+                                                count=PATHWAY_PERSONS))),
+        ("programme", lambda: actionplan_demo.populate(
+            rng=rngs["actionplan"], organisations=orgs, today=today)),
+        ("directory", lambda: wegwijzer_demo.populate(rng=rngs["wegwijzer"])),
+        ("chain figures", lambda: figures_demo.populate(
+            rng=rngs["figures"], organisations=orgs, today=today)),
+    ]
+    results = {}
+    for number, (name, step) in enumerate(steps, start=1):
+        results[name] = step()
+        if progress:
+            progress("other parts", number, len(steps))
+    return results
+
+
 def load_demo(
     *,
     seed: int,
@@ -625,6 +665,9 @@ def load_demo(
         done += len(batch)
         if progress:
             progress("following up", done, len(busy))
+    _populate_other_parts(seed=seed, organisations=organisations,
+                                  today=today or timezone.localdate(),
+                                  progress=progress)
     # Last, so that the logins existing means the load finished.
     _create_logins(organisations)
     return DemoResult(

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from zicht.core.exceptions import ApplicationError, NotFound
+from zicht.linkage.selectors import known_elsewhere
 from zicht.organisations.models import Role
 
 from . import selectors, services
 from .access import access_person, require_may_report
-from .codes import ConsentState, Purpose
+from .codes import ConsentState, Form, Indicator, Purpose
 from .forms import ConsentForm, ShareForm, SignalForm, WorklistFilterForm
 from .models import Person, Signal
 
@@ -146,6 +147,7 @@ def _person_page(request: HttpRequest, person_id: int, *, consent_form: ConsentF
         "may_share": may_share,
         "share_form": share_form or (
             ShareForm(own_organisation_id=user.organisation_id) if may_share else None),
+        "known_elsewhere": known_elsewhere(user, person),
     }
     return render(request, "registry/person_detail.html", context, status=status)
 
@@ -215,6 +217,11 @@ def signal_new(request: HttpRequest, person_id: int | None = None) -> HttpRespon
     require_may_report(user)
     initial = {"signalled_on": timezone.localdate(),
                "municipality": user.organisation.municipality if user.organisation else ""}
+    # A screening outcome (wegwijzer) arrives as ?forms=…&indicators=…: only known codes are kept.
+    for field, codes in (("forms", Form.values), ("indicators", Indicator.values)):
+        chosen = [c for c in request.GET.getlist(field) if c in codes]
+        if chosen:
+            initial[field] = chosen
     data = request.POST if request.method == "POST" else None
     form = SignalForm(data, with_person=person is None, initial=initial)
     if form.is_bound and form.is_valid():
