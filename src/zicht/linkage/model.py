@@ -27,6 +27,7 @@ INPUT_COLUMNS = (
 # lower bound of the band that goes to clerical review.
 DEFAULT_UPPER_WEIGHT = 6.0
 DEFAULT_LOWER_WEIGHT = 0.0
+DUCKDB_MEMORY_LIMIT = "4GB"
 # Below this many records, name frequencies are not estimated from the input.
 TF_MIN_RECORDS = 1000
 
@@ -71,33 +72,59 @@ def prepare(records: pd.DataFrame, *, extra_columns: Sequence[str] = ()) -> pd.D
     ]
     out["birth_date"] = [iso or None for iso, _ in births]
     out["birth_year"] = pd.array([year for _, year in births], dtype="Int64")
+    # Unknown birth: its own "decade", so records without any birth information
+    # still meet each other in the name-only blocking rules.
+    out["birth_decade"] = [year // 10 if year else -1 for _, year in births]
     out["sex"] = frame["sex"].map(_clean).str.lower().str[:1]
     out["nationality"] = frame["nationality"].map(_clean).str.upper()
     out["phone"] = mapped("phone", c.digits)
     for column in extra_columns:
         out[column] = frame[column].map(_clean).str.lower()
+    out["names_block"] = _capped_key(out, ["given_key", "family_key"])
+    out["sounds_block"] = _capped_key(out, ["family_sound", "given_sound"])
+    out["given_family_sound_block"] = _capped_key(out, ["given_key", "family_sound"])
     # A name key built from both parts in sorted order: blocks swapped names together.
     out["name_sorted"] = [
         "|".join(sorted(p for p in (g, f) if isinstance(p, str) and p)) or None
         for g, f in zip(out["given_key"], out["family_key"], strict=True)
     ]
-    return out.astype(object).where(out.notna(), None).astype({"birth_year": "Int64"})
+    out["sorted_block"] = _capped_key(out, ["name_sorted"])
+    return out.astype(object).where(out.notna(), None).astype(
+        {"birth_year": "Int64", "birth_decade": "int64"})
+
+
+# A name combination shared by more records than this is blocked per decade of birth.
+COMMON_NAME_RECORDS = 50
+
+
+def _capped_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """`a|b` for the columns, with `|decade` appended where that combination is
+    common; missing when any part is missing."""
+    parts = frame[columns].astype("string")
+    key = parts.iloc[:, 0].str.cat([parts[c] for c in columns[1:]], sep="|") if len(
+        columns) > 1 else parts.iloc[:, 0]
+    counts = key.map(key.value_counts())
+    decade = frame["birth_decade"].astype("string")
+    capped = key.where(counts <= COMMON_NAME_RECORDS, key + "|" + decade)
+    return capped.astype(object).where(key.notna(), None)
 
 
 def blocking_rules(extra_blocking: Sequence[str] = ()) -> list[str]:
     """Pairs the model scores. Each rule is cheap on its own; together they catch
     typos in either name, swapped names, transliteration and partial dates."""
+    # The name-only rules block on keys that add the decade of birth only for
+    # very common names (`_capped_key`): "Wang Wei" or "Nguyen Anh" alone would
+    # block tens of millions of pairs at a million records, a rare name never.
     rules = [
         'l."family_key" = r."family_key" AND l."birth_year" = r."birth_year"',
-        'l."given_key" = r."given_key" AND l."family_key" = r."family_key"',
-        'l."name_sorted" = r."name_sorted"',
+        'l."names_block" = r."names_block"',
+        'l."sorted_block" = r."sorted_block"',
         'l."birth_date" = r."birth_date"',
         'l."given_canon" = r."given_canon" AND l."birth_year" = r."birth_year"',
         'l."given_key" = r."family_key" AND l."birth_year" = r."birth_year"',
         'l."family_key" = r."given_key" AND l."birth_year" = r."birth_year"',
-        'l."family_sound" = r."family_sound" AND l."given_sound" = r."given_sound"',
-        'l."family_sound" = r."family_sound" AND l."birth_year" = r."birth_year"',
-        'l."given_key" = r."given_key" AND l."family_sound" = r."family_sound"',
+        'l."sounds_block" = r."sounds_block"',
+        'l."given_family_sound_block" = r."given_family_sound_block"',
         'l."phone" = r."phone"',
     ]
     return rules + list(extra_blocking)
@@ -142,9 +169,12 @@ def settings(
 def database_api(backend: str = "duckdb", *, spark_session: Any = None) -> Any:
     """The Splink database API for a backend name: duckdb or spark."""
     if backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # A cap well under the machine's memory: DuckDB spills to disk beyond it.
+        connection = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        return DuckDBAPI(connection)
     if backend == "spark":
         from splink import SparkAPI
 
@@ -269,15 +299,46 @@ def predict(
     *,
     db_api: Any = None,
     threshold_weight: float = DEFAULT_LOWER_WEIGHT,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Scored pairs at or above `threshold_weight` as a pandas frame."""
+    """Scored pairs at or above `threshold_weight` as a pandas frame; with
+    `columns`, only those (a million records make tens of millions of pairs)."""
     frames = [frames] if isinstance(frames, pd.DataFrame) else list(frames)
     if sum(len(frame) for frame in frames) < TF_MIN_RECORDS:
         model = without_term_frequencies(model)
     db_api = db_api or database_api()
     linker = _linker(frames, model, db_api)
     scored = linker.inference.predict(threshold_match_weight=threshold_weight)
+    if columns:
+        selected = ", ".join(f'"{column}"' for column in columns)
+        return linker.misc.query_sql(
+            f"SELECT {selected} FROM {scored.physical_name}",  # noqa: S608 (our names)
+            output_type="pandas")
     return scored.as_pandas_dataframe()
+
+
+def predict_counted(
+    frames: Sequence[pd.DataFrame] | pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    threshold_weight: float,
+    columns: Sequence[str],
+    db_api: Any = None,
+) -> tuple[int, pd.DataFrame]:
+    """(every scored pair, the pairs at or above the threshold): for measuring
+    scoring speed without holding all scored pairs in Python."""
+    frames = [frames] if isinstance(frames, pd.DataFrame) else list(frames)
+    db_api = db_api or database_api()
+    linker = _linker(frames, model, db_api)
+    scored = linker.inference.predict()
+    counted = linker.misc.query_sql(
+        f"SELECT count(*) AS n FROM {scored.physical_name}",  # noqa: S608 (our names)
+        output_type="pandas")
+    selected = ", ".join(f'"{column}"' for column in columns)
+    kept = linker.misc.query_sql(
+        f"SELECT {selected} FROM {scored.physical_name} "  # noqa: S608 (our names)
+        f"WHERE match_weight >= {float(threshold_weight)}", output_type="pandas")
+    return int(counted["n"].iloc[0]), kept
 
 
 def without_term_frequencies(model: dict[str, Any]) -> dict[str, Any]:
