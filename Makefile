@@ -61,7 +61,6 @@ bench: install ## benchmarks; results printed and written to benchmarks/results/
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
 
 clean:

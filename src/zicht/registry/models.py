@@ -125,6 +125,9 @@ class PersonAccess(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "person"])]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id} sees person {self.person_id} ({self.reason})"
+
 
 class Signal(models.Model):
     """A report (melding) that a person may be a victim."""
@@ -158,7 +161,8 @@ class Signal(models.Model):
 
     # The reporter's own reference, or a fingerprint of an imported row:
     # what makes a re-run import add nothing twice.
-    external_ref = models.CharField(max_length=128, null=True, blank=True)
+    # NULL, not "": signals without a reference must not collide in the unique constraint.
+    external_ref = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -115,10 +115,7 @@ def clean_birth_date(value: str | date | None, *, today: date) -> tuple[str, int
     """A full date or a year alone. Returns (stored text, birth year, precision)."""
     if value in (None, ""):
         return "", None, BirthDatePrecision.UNKNOWN
-    if isinstance(value, date):
-        text = value.isoformat()
-    else:
-        text = str(value).strip()
+    text = value.isoformat() if isinstance(value, date) else str(value).strip()
     if _YEAR.match(text):
         year = int(text)
         if not EARLIEST_BIRTH_YEAR <= year <= today.year:
