@@ -40,7 +40,7 @@ Progress = Callable[[str, int, int], None]
 class PairGone(ApplicationError):
     """The pair a decision names is not (or no longer) a scored link."""
 
-    status_code = 404
+    status_code = 404  # type: ignore[assignment]
 
 
 def require_coordinator(actor: User | None) -> None:
@@ -181,9 +181,10 @@ def linkage_run(*, actor: User | None, backend: str = "duckdb", model_version: A
     with transaction.atomic():
         frame, updated = _registry_frame(actor=actor, progress=progress, purpose="link")
         known = set(ClusterMembership.objects.values_list("person_id", flat=True))
-        incremental = not full and previous is not None
+        since = previous.started_at if previous is not None and not full else None
+        incremental = since is not None
         new_ids = {pk for pk, at in updated.items()
-                   if not incremental or pk not in known or at >= previous.started_at}
+                   if since is None or pk not in known or at >= since}
         run = LinkageRun.objects.create(
             model_version=version, backend=backend, started_at=started,
             mode=LinkageRun.Mode.INCREMENTAL if incremental else LinkageRun.Mode.FULL,
@@ -257,7 +258,7 @@ def current_clusters() -> dict[int, int]:
         same=_decided(ReviewDecision.Verdict.SAME),
         different=_decided(ReviewDecision.Verdict.DIFFERENT),
     )
-    return {int(k): int(v) for k, v in clustering.clusters(persons, edges).items()}
+    return {int(str(k)): int(str(v)) for k, v in clustering.clusters(persons, edges).items()}
 
 
 def recompute_clusters() -> dict[int, int]:
@@ -390,7 +391,7 @@ def pprl_link(*, actor: User | None, threshold: float = pprl.DEFAULT_THRESHOLD) 
     edges = [(i, j) for i, j, _ in pairs if rows[i].organisation_id != rows[j].organisation_id]
     assignment = clustering.clusters(list(range(len(rows))), edges)
     for index, row in enumerate(rows):
-        representative = rows[int(assignment[index])]
+        representative = rows[int(str(assignment[index]))]
         row.cluster_ref = f"{representative.organisation_id}:{representative.record_ref}"
     PprlEncoding.objects.bulk_update(rows, ["cluster_ref"], batch_size=1000)
     persons = len(set(assignment.values()))

@@ -137,10 +137,10 @@ class Command(ZichtCommand):
         from zicht.linkage.models import ModelVersion
         from zicht.linkage.services import model_version_get
 
-        if options.get("model_version") is not None:
-            version = model_version_get(options["model_version"])
-        else:
-            version = ModelVersion.objects.order_by("-version").first()
+        version: ModelVersion | None = (
+            model_version_get(options["model_version"])
+            if options.get("model_version") is not None
+            else ModelVersion.objects.order_by("-version").first())
         if version is None:
             return (None, linkage_model.DEFAULT_UPPER_WEIGHT if threshold is None
                     else threshold, "trained on the input")
