@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("ZICHT_VAR_DIR", PROJECT_DIR / "var"))
+# The embedded database, the job queue and collected static files live here; a fresh
+# clone has no such folder yet, and SQLite cannot create one.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("ZICHT_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get(
@@ -188,6 +191,7 @@ SPECTACULAR_SETTINGS = {
         "CaseDecisionEnum": "zicht.pathway.codes.CASE_DECISION_CHOICES",
         "RedressOutcomeEnum": "zicht.pathway.codes.RedressOutcome",
         "ConsentPurposeEnum": "zicht.registry.codes.Purpose",
+        "ReviewVerdictEnum": "zicht.linkage.models.ReviewDecision.Verdict",
         "OrganisationKindEnum": "zicht.organisations.models.OrganisationKind",
         "ActionStatusEnum": "zicht.actionplan.codes.ActionStatus",
         "AssignmentStatusEnum": "zicht.actionplan.codes.AssignmentStatus",
