@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler
 class ApplicationError(Exception):
     """A domain rule said no. `field` names the input at fault, if any."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
 
     def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
         super().__init__(message)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .models import IdempotencyRecord
+from .typing import actor_of
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 128
@@ -50,7 +51,9 @@ def idempotent(request: Request, handler: Callable[[], Response],
         return Response({HEADER: [f"Use at most {MAX_KEY_LENGTH} printable characters."]},
                         status=status.HTTP_400_BAD_REQUEST)
     fingerprint = _fingerprint(request)
-    existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    user = actor_of(request)
+    assert request.method is not None  # Django sets it on every request it routes
+    existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if existing is not None:
         return _replay(existing, fingerprint, show)
     try:
@@ -59,13 +62,13 @@ def idempotent(request: Request, handler: Callable[[], Response],
             if status.is_success(response.status_code):
                 # Same transaction as the change: either both are stored or neither.
                 IdempotencyRecord.objects.create(
-                    user=request.user, key=key, method=request.method, path=request.path,
+                    user=user, key=key, method=request.method, path=request.path,
                     request_hash=fingerprint, status_code=response.status_code,
                     body=response.data if show is None else {"id": response.data["id"]},
                 )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer as it did.
-        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
         if existing is None:
             raise
         return _replay(existing, fingerprint, show)
