@@ -3,9 +3,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zicht.core.typing import AuthenticatedRequest
 from zicht.registry.serializers import StrictSerializer, TextField
 
 from . import services
@@ -33,7 +33,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     @extend_schema(request=OrganisationInputSerializer, responses={201: OrganisationSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         if request.user.role != Role.ADMIN:
             raise PermissionDenied("Only administrators manage organisations.")
         data = OrganisationInputSerializer(data=request.data)

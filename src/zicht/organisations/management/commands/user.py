@@ -37,12 +37,13 @@ class Command(ZichtCommand):
             password = options["password"]
             if options["ask_password"]:
                 password = getpass.getpass("Password: ")
-            user = services.user_create(
+            created = services.user_create(
                 actor=None, organisation=organisation, role=options["role"],
                 username=options["username"], password=password, email=options["email"],
             )
-            key = services.token_create(actor=None, user=user)
-            self.stdout.write(f"Created user {user.username} ({user.role}) at {organisation.name}")
+            key = services.token_create(actor=None, user=created)
+            self.stdout.write(f"Created user {created.username} ({created.role}) "
+                              f"at {organisation.name}")
             self.stdout.write(key)
             return
         user = User.objects.filter(username=options["username"]).first()
