@@ -9,11 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zicht.core.exceptions import ApplicationError, NotFound
 from zicht.core.idempotency import idempotent
+from zicht.core.typing import AuthenticatedRequest
 
 from . import selectors, services
 from .access import MAX_ID
@@ -41,7 +41,7 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any, **kw: Any)
     return dict(serializer.validated_data)
 
 
-def _int_param(request: Request, name: str) -> int | None:
+def _int_param(request: AuthenticatedRequest, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -71,7 +71,7 @@ class AuditedListMixin:
 
     audit_action = ""
 
-    def audited_list(self, request: Request, queryset: Any) -> Response:
+    def audited_list(self, request: AuthenticatedRequest, queryset: Any) -> Response:
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         selectors.audit_shown(actor=request.user, action=self.audit_action, objects=page)
         data = self.get_serializer(page, many=True).data  # type: ignore[attr-defined]
@@ -99,7 +99,7 @@ class PersonViewSet(AuditedListMixin, viewsets.GenericViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.person_list(actor=self.request.user)
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         params = request.query_params
         minor = params.get("minor")
         filters = {
@@ -111,31 +111,31 @@ class PersonViewSet(AuditedListMixin, viewsets.GenericViewSet):
         return self.audited_list(request, selectors.person_list(actor=request.user,
                                                                 filters=filters))
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: int | str) -> Response:
         return Response(PersonSerializer(selectors.person_get(actor=request.user,
                                                               person_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         def handler() -> Response:
             data = _valid(PersonInputSerializer, request.data)
             person = services.person_create(actor=request.user, **data)
             return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
         return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         data = _valid(PersonInputSerializer, request.data, partial=True)
         person = services.person_update(actor=request.user, person_id=int(pk), changes=data)
         return Response(PersonSerializer(person).data)
 
     update = partial_update
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, pk: str) -> Response:
         services.person_delete(actor=request.user, person_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ShareInputSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
-    def share(self, request: Request, pk: str) -> Response:
+    def share(self, request: AuthenticatedRequest, pk: str) -> Response:
         data = _valid(ShareInputSerializer, request.data)
         services.person_share(actor=request.user, person_id=int(pk),
                               organisation_id=data["organisation"])
@@ -157,15 +157,15 @@ class SignalViewSet(AuditedListMixin, viewsets.GenericViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.signal_list(actor=self.request.user)
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         return self.audited_list(request, selectors.signal_list(
             actor=request.user, person_id=_int_param(request, "person")))
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: int | str) -> Response:
         return Response(SignalSerializer(selectors.signal_get(actor=request.user,
                                                               signal_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         def handler() -> Response:
             data = _valid(SignalInputSerializer, request.data)
             signal = _for_person_in_body(lambda: services.signal_create(
@@ -173,14 +173,14 @@ class SignalViewSet(AuditedListMixin, viewsets.GenericViewSet):
             return Response(SignalSerializer(signal).data, status=status.HTTP_201_CREATED)
         return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         data = _valid(SignalUpdateSerializer, request.data, partial=True)
         signal = services.signal_update(actor=request.user, signal_id=int(pk), changes=data)
         return Response(SignalSerializer(signal).data)
 
     update = partial_update
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, pk: str) -> Response:
         services.signal_delete(actor=request.user, signal_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -200,15 +200,15 @@ class ConsentViewSet(AuditedListMixin, viewsets.GenericViewSet):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.consent_list(actor=self.request.user)
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         return self.audited_list(request, selectors.consent_list(
             actor=request.user, person_id=_int_param(request, "person")))
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: int | str) -> Response:
         return Response(ConsentSerializer(selectors.consent_get(actor=request.user,
                                                                 consent_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         def handler() -> Response:
             data = _valid(ConsentInputSerializer, request.data)
             consent = _for_person_in_body(lambda: services.consent_record(

@@ -250,4 +250,7 @@ class ShareForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         organisation = self.fields["organisation"]
         assert isinstance(organisation, djforms.ModelChoiceField)
-        organisation.queryset = Organisation.objects.exclude(pk=own_organisation_id)
+        others = Organisation.objects.all()
+        if own_organisation_id is not None:
+            others = others.exclude(pk=own_organisation_id)
+        organisation.queryset = others

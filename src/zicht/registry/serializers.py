@@ -151,7 +151,8 @@ class SignalInputSerializer(StrictSerializer):
     sector = serializers.ChoiceField(choices=Sector.choices, required=False, allow_blank=True)
     municipality = TextField(max_length=6, help_text="CBS code, e.g. GM0363.")
     scope = serializers.ChoiceField(choices=Scope.choices, required=False)
-    source = serializers.ChoiceField(choices=Source.choices)
+    # A declared field named like the Field attribute `source`; DRF moves it off the class.
+    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]
     narrative = TextField(max_length=10_000, required=False, allow_blank=True)
     external_ref = TextField(max_length=128, required=False, allow_blank=True)
 

@@ -69,6 +69,7 @@ def person_create(
     languages: list[str] | None = None, **identity_fields: Any,
 ) -> Person:
     require_may_report(actor)
+    assert actor.organisation is not None  # require_may_report: content roles have one
     identity, birth_year, precision = build_identity(today=_today(), **identity_fields)
     key = DataKey.generate()
     person = Person.objects.create(
@@ -261,6 +262,7 @@ def consent_record(*, actor: User, person_id: int, purpose: str, state: str,
                    recorded_on: date | None = None) -> Consent:
     """Record a consent statement; it is in force at once (withdrawal included)."""
     require_may_report(actor)
+    assert actor.organisation is not None  # require_may_report: content roles have one
     person = access_person(actor, person_id)
     purpose = v.clean_choice(purpose, Purpose.values, "purpose", "")
     if not purpose:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from zicht.core.exceptions import ApplicationError, NotFound
+from zicht.core.typing import AuthenticatedHttpRequest
 from zicht.linkage.selectors import known_elsewhere
 from zicht.organisations.models import Role
 
@@ -59,8 +60,8 @@ class ConsentShown:
 
 
 def consents_of(person: Person) -> list[ConsentShown]:
-    short = {Purpose.REGISTRATION: _("Registration"), Purpose.CARE: _("Care"),
-             Purpose.POLICE: _("Police")}
+    short: dict[str, str] = {Purpose.REGISTRATION: _("Registration"), Purpose.CARE: _("Care"),
+                             Purpose.POLICE: _("Police")}
     states = dict(ConsentState.choices)
     return [ConsentShown(purpose, str(short[purpose]), person.consent(purpose),
                          str(states[person.consent(purpose)])) for purpose in Purpose.values]
@@ -99,7 +100,7 @@ def _newest_signals_first() -> Prefetch:
 @login_required
 @never_cache
 @vary_on_headers("HX-Request")
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.sees_person_content:
         # Purpose limitation: these roles never see persons, so say where to go instead.
@@ -124,7 +125,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/worklist.html", context)
 
 
-def _person_page(request: HttpRequest, person_id: int, *, consent_form: ConsentForm | None = None,
+def _person_page(request: AuthenticatedHttpRequest, person_id: int, *, consent_form: ConsentForm | None = None,
                  share_form: ShareForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     person = selectors.person_get(actor=user, person_id=person_id)
@@ -156,7 +157,7 @@ def _person_page(request: HttpRequest, person_id: int, *, consent_form: ConsentF
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 @not_found_as_404
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     return _person_page(request, person_id)
 
 
@@ -164,7 +165,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @never_cache
 @require_POST
 @not_found_as_404
-def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
+def consent_create(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     access_person(request.user, person_id)  # not visible: 404 before any role check
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -187,7 +188,7 @@ def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
 @never_cache
 @require_POST
 @not_found_as_404
-def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_share(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     access_person(request.user, person_id)  # not visible: 404 before any role check
     form = ShareForm(request.POST, own_organisation_id=request.user.organisation_id)
     if form.is_valid():
@@ -209,7 +210,7 @@ def person_share(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def signal_new(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+def signal_new(request: AuthenticatedHttpRequest, person_id: int | None = None) -> HttpResponse:
     """A new signal, for a new person or (with person_id) for one already known."""
     user = request.user
     # For an existing person, not seeing them gives 404 before any role check.

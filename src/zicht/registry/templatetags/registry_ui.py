@@ -11,7 +11,8 @@ from ..codes import Form, Indicator, Sector
 register = template.Library()
 
 
-def _labels(codes: Iterable[str] | None, choices: list[tuple[str, str]]) -> list[str]:
+def _labels(codes: Iterable[str] | None, choices: Iterable[tuple[str, object]]) -> list[str]:
+    # Labels are lazy translations; str() renders them in the active language.
     names = dict(choices)
     return [str(names.get(code, code)) for code in codes or []]
 
