@@ -9,11 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zicht.core.exceptions import ApplicationError
 from zicht.core.idempotency import idempotent
+from zicht.core.typing import AuthenticatedRequest
 
 from . import selectors, services
 from .codes import SafetyLevel, ShelterKind
@@ -44,7 +44,7 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any, **kw: Any)
     return dict(serializer.validated_data)
 
 
-def _int_param(request: Request, name: str) -> int | None:
+def _int_param(request: AuthenticatedRequest, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -54,7 +54,7 @@ def _int_param(request: Request, name: str) -> int | None:
         raise serializers.ValidationError({name: ["Give a whole number."]}) from None
 
 
-def _bool_param(request: Request, name: str) -> bool | None:
+def _bool_param(request: AuthenticatedRequest, name: str) -> bool | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -81,7 +81,7 @@ class ShelterViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     queryset = Shelter.objects.none()  # for the schema; reads go through selectors
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         params = request.query_params
         filters = {
             "kind": params.get("kind", ""),
@@ -93,18 +93,18 @@ class ShelterViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.shelter_list(actor=request.user, filters=filters))
         return self.get_paginated_response(ShelterSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(ShelterSerializer(selectors.shelter_get(actor=request.user,
                                                                 shelter_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(ShelterInputSerializer, request.data)
         shelter = services.shelter_create(actor=request.user,
                                           organisation_id=data.pop("organisation", None), **data)
         shelter = selectors.shelter_get(actor=request.user, shelter_id=shelter.pk)
         return Response(ShelterSerializer(shelter).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         data = _valid(ShelterUpdateSerializer, request.data, partial=True)
         services.shelter_update(actor=request.user, shelter_id=pk, changes=data)
         return Response(ShelterSerializer(selectors.shelter_get(actor=request.user,
@@ -114,7 +114,7 @@ class ShelterViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=BoardSerializer)
     @action(detail=False, methods=["get"])
-    def board(self, request: Request) -> Response:
+    def board(self, request: AuthenticatedRequest) -> Response:
         """National capacity board: free places per kind and region, counted now."""
         return Response(board_data(selectors.capacity_board(actor=request.user)))
 
@@ -127,7 +127,7 @@ class ShelterViewSet(viewsets.GenericViewSet):
         ],
     )
     @action(detail=False, methods=["get"])
-    def match(self, request: Request) -> Response:
+    def match(self, request: AuthenticatedRequest) -> Response:
         """Shelters for a person, best first, with a reason per criterion. Audited."""
         person = request.query_params.get("person")
         if person in (None, ""):
@@ -154,7 +154,7 @@ class PlacementViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     queryset = Placement.objects.none()  # for the schema; reads go through selectors
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         filters = {
             "person": _int_param(request, "person"),
             "shelter": _int_param(request, "shelter"),
@@ -165,11 +165,11 @@ class PlacementViewSet(viewsets.GenericViewSet):
         selectors.audit_shown(actor=request.user, placements=page or [])
         return self.get_paginated_response(PlacementSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(PlacementSerializer(selectors.placement_get(actor=request.user,
                                                                     placement_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         def handler() -> Response:
             data = _valid(PlacementInputSerializer, request.data)
             placement = services.placement_create(
@@ -181,7 +181,7 @@ class PlacementViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=PlacementEndSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"])
-    def end(self, request: Request, pk: str) -> Response:
+    def end(self, request: AuthenticatedRequest, pk: str) -> Response:
         """End a placement; the place is free again at once."""
         data = _valid(PlacementEndSerializer, request.data)
         placement = services.placement_end(actor=request.user, placement_id=pk,

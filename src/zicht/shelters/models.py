@@ -8,6 +8,8 @@ locking the shelter's row (services.placement_create), not by the counter.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -18,13 +20,23 @@ from zicht.registry.models import Person
 
 from .codes import EndReason, SafetyLevel, SexServed, ShelterKind
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 ACTIVE = Q(ended_on__isnull=True)
 
 
+class Occupancy(TypedDict):
+    occupied: int
+
+
 class ShelterQuerySet(models.QuerySet["Shelter"]):
-    def with_occupancy(self) -> ShelterQuerySet:
+    def with_occupancy(self) -> models.QuerySet[WithAnnotations[Shelter, Occupancy]]:
         """Annotate `occupied` (active placements) — counted now, never cached."""
-        return self.annotate(occupied=Count("placements", filter=Q(placements__ended_on__isnull=True)))
+        annotated = self.annotate(
+            occupied=Count("placements", filter=Q(placements__ended_on__isnull=True)))
+        # The checker names the annotation's TypedDict itself; this is the same shape.
+        return cast("models.QuerySet[WithAnnotations[Shelter, Occupancy]]", annotated)
 
 
 class Shelter(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -31,7 +31,10 @@ from .access import (
 )
 from .codes import KIND_SHORT, SafetyLevel, ShelterKind
 from .geography import MUNICIPALITIES, OTHER_REGION, PROVINCES, region_label, region_of
-from .models import ACTIVE, Placement, Shelter
+from .models import ACTIVE, Occupancy, Placement, Shelter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def need_for(person: Person, *, safety: str, today: date) -> matching.Need:
@@ -62,7 +65,8 @@ def _municipalities_in(region: str) -> list[str]:
     return [code for code, known in MUNICIPALITIES.items() if known.province == region]
 
 
-def shelter_list(*, actor: User, filters: dict[str, Any] | None = None) -> QuerySet[Shelter]:
+def shelter_list(*, actor: User, filters: dict[str, Any] | None = None
+                 ) -> QuerySet[WithAnnotations[Shelter, Occupancy]]:
     """Shelters with `occupied` annotated; capacity is no person data, so no audit."""
     require_may_view_capacity(actor)
     shelters = Shelter.objects.with_occupancy().select_related("organisation")

@@ -62,7 +62,10 @@ def _occupied(shelter: Shelter) -> int:
 
 
 def _name_taken(name: str, *, other_than: int | None = None) -> bool:
-    return Shelter.objects.filter(name=name).exclude(pk=other_than).exists()
+    same_name = Shelter.objects.filter(name=name)
+    if other_than is not None:
+        same_name = same_name.exclude(pk=other_than)
+    return same_name.exists()
 
 
 @transaction.atomic
@@ -126,6 +129,8 @@ def placement_create(
 ) -> Placement:
     """Take a place for a person: atomically, so two coordinators cannot take the last one."""
     person = access_person_for_placement(actor, person_id)
+    # Seeing the person needs a content role, and content roles belong to an organisation.
+    assert actor.organisation is not None
     today = _today()
     started = v.clean_date(started_on, "started_on", today=today, default=today)
     safety = v.clean_choice(safety_need, SafetyLevel, "safety_need", default=SafetyLevel.NORMAL)

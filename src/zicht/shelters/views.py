@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zicht.core.exceptions import ApplicationError, ConflictError, NotFound
+from zicht.core.typing import AuthenticatedHttpRequest
 from zicht.registry.codes import Form
 
 from . import matching, selectors, services
@@ -90,7 +91,7 @@ def _end_form(placement_id: int, data: Any = None) -> EndPlacementForm:
 @login_required
 @never_cache
 @require_http_methods(["GET", "HEAD"])
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     capacity = selectors.capacity_board(actor=user)
     shelters = list(selectors.shelter_list(actor=user).order_by("kind", "name"))
@@ -107,7 +108,7 @@ def board(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _shelter_page(request: HttpRequest, shelter_id: int, *,
+def _shelter_page(request: AuthenticatedHttpRequest, shelter_id: int, *,
                   capacity_form: CapacityForm | None = None,
                   end_forms: dict[int, EndPlacementForm] | None = None,
                   status: int = 200) -> HttpResponse:
@@ -137,7 +138,7 @@ def _shelter_page(request: HttpRequest, shelter_id: int, *,
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @not_found_as_404
-def shelter_detail(request: HttpRequest, shelter_id: int) -> HttpResponse:
+def shelter_detail(request: AuthenticatedHttpRequest, shelter_id: int) -> HttpResponse:
     if request.method != "POST":
         return _shelter_page(request, shelter_id)
     form = CapacityForm(request.POST)
@@ -160,7 +161,7 @@ def shelter_detail(request: HttpRequest, shelter_id: int) -> HttpResponse:
 @never_cache
 @require_POST
 @not_found_as_404
-def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_end(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = selectors.placement_get(actor=request.user, placement_id=placement_id)
     form = _end_form(placement.pk, request.POST)
     status = 400
@@ -181,7 +182,7 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
                          status=status)
 
 
-def _match_page(request: HttpRequest, person_id: int, *, safety_form: SafetyNeedForm,
+def _match_page(request: AuthenticatedHttpRequest, person_id: int, *, safety_form: SafetyNeedForm,
                 error: str = "", status: int = 200) -> HttpResponse:
     safety = safety_form.chosen_safety()
     result = selectors.shelter_matches(actor=request.user, person_id=person_id, safety=safety)
@@ -205,7 +206,7 @@ def _match_page(request: HttpRequest, person_id: int, *, safety_form: SafetyNeed
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @not_found_as_404
-def match(request: HttpRequest, person_id: int) -> HttpResponse:
+def match(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     if request.method != "POST":
         return _match_page(request, person_id, safety_form=SafetyNeedForm(request.GET or None))
     form = PlaceForm(request.POST)
