@@ -91,6 +91,8 @@ def actions_held_by(actor: User) -> QuerySet[Action]:
 def _engaged_assignments(actor: User) -> QuerySet[Assignment]:
     """Assignments through which the actor's organisation may see the expert: agreed or
     done, and the expert's consent to share with this organisation still stands."""
+    if actor.organisation_id is None:
+        return Assignment.objects.none()  # every assignment has an organisation
     return Assignment.objects.filter(
         organisation_id=actor.organisation_id, status__in=ENGAGED_STATUSES,
         consent_state=ConsentState.GIVEN, expert__isnull=False,

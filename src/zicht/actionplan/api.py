@@ -15,8 +15,9 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
+
+from zicht.core.typing import AuthenticatedRequest
 
 from . import reports, selectors, services
 from .access import MAX_ID, expert_shown_on
@@ -83,7 +84,7 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any, **kw: Any)
     return dict(serializer.validated_data)
 
 
-def _int_param(request: Request, name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
+def _int_param(request: AuthenticatedRequest, name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -96,7 +97,7 @@ def _int_param(request: Request, name: str, *, low: int = 1, high: int = MAX_ID)
     return value
 
 
-def _choice_param(request: Request, name: str, choices: list[str]) -> str | None:
+def _choice_param(request: AuthenticatedRequest, name: str, choices: list[str]) -> str | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -106,7 +107,7 @@ def _choice_param(request: Request, name: str, choices: list[str]) -> str | None
     return raw
 
 
-def _bool_param(request: Request, name: str) -> bool | None:
+def _bool_param(request: AuthenticatedRequest, name: str) -> bool | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
@@ -118,7 +119,7 @@ def _bool_param(request: Request, name: str) -> bool | None:
 
 
 class PagedMixin:
-    def paged(self, request: Request, queryset: Any, serializer: type, **context: Any
+    def paged(self, request: AuthenticatedRequest, queryset: Any, serializer: type, **context: Any
               ) -> Response:
         page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
         data = serializer(page, many=True, context={"request": request, **context}).data
@@ -143,20 +144,20 @@ class ActionLineViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         return Response(ActionLineSerializer(selectors.line_list(actor=request.user),
                                              many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(ActionLineSerializer(selectors.line_get(actor=request.user,
                                                                 line_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         line = services.action_line_create(actor=request.user,
                                            **_valid(ActionLineInputSerializer, request.data))
         return Response(ActionLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         line = services.action_line_update(
             actor=request.user, line_id=int(pk),
             changes=_valid(ActionLineUpdateSerializer, request.data, partial=True))
@@ -182,7 +183,7 @@ class ActionViewSet(PagedMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         filters = {
             "line": _int_param(request, "line", high=99),
             "status": _choice_param(request, "status", ActionStatus.values),
@@ -191,17 +192,17 @@ class ActionViewSet(PagedMixin, viewsets.GenericViewSet):
         return self.paged(request, selectors.action_list(actor=request.user, filters=filters),
                           ActionSerializer)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(ActionSerializer(selectors.action_get(actor=request.user,
                                                               action_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         action_obj = services.action_create(actor=request.user,
                                             **_valid(ActionInputSerializer, request.data))
         return Response(ActionSerializer(selectors.action_get(
             actor=request.user, action_id=action_obj.pk)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         services.action_update(actor=request.user, action_id=int(pk),
                                changes=_valid(ActionUpdateSerializer, request.data, partial=True))
         return Response(ActionSerializer(selectors.action_get(actor=request.user,
@@ -222,23 +223,23 @@ class MilestoneViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(MilestoneSerializer(selectors.milestone_get(actor=request.user,
                                                                     milestone_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(MilestoneInputSerializer, request.data)
         milestone = services.milestone_create(actor=request.user, action_id=data.pop("action"),
                                               **data)
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         milestone = services.milestone_update(
             actor=request.user, milestone_id=int(pk),
             changes=_valid(MilestoneUpdateSerializer, request.data, partial=True))
         return Response(MilestoneSerializer(milestone).data)
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, pk: str) -> Response:
         services.milestone_delete(actor=request.user, milestone_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -255,7 +256,7 @@ class IndicatorViewSet(viewsets.GenericViewSet):
     http_method_names = ["post", "head", "options"]
 
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(IndicatorInputSerializer, request.data)
         indicator = services.indicator_create(actor=request.user, action_id=data.pop("action"),
                                               **data)
@@ -283,20 +284,20 @@ class ReportingPeriodViewSet(viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         return Response(PeriodSerializer(selectors.period_list(actor=request.user),
                                          many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(PeriodSerializer(selectors.period_get(actor=request.user,
                                                               period=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         period = services.period_create(actor=request.user,
                                         **_valid(PeriodInputSerializer, request.data))
         return Response(PeriodSerializer(period).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         period = selectors.period_get(actor=request.user, period=pk)
         period = services.period_update(
             actor=request.user, period_id=period.pk,
@@ -305,7 +306,7 @@ class ReportingPeriodViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=MissingReportSerializer(many=True), parameters=[PERIOD_LOOKUP])
     @action(detail=True, methods=["get"])
-    def missing(self, request: Request, pk: str) -> Response:
+    def missing(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Actions without a progress report for the period: all of them for the national
         coordinator and administrators, your organisation's for a holder."""
         period = selectors.period_get(actor=request.user, period=pk)
@@ -320,7 +321,7 @@ class ReportingPeriodViewSet(viewsets.GenericViewSet):
                     (200, reports.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], url_path=r"report/(?P<file_format>html|pdf|xlsx)")
-    def report(self, request: Request, pk: str, file_format: str) -> HttpResponse:
+    def report(self, request: AuthenticatedRequest, pk: str, file_format: str) -> HttpResponse:
         """The half-year progress report, grouped by action line, delayed actions first."""
         period = selectors.period_get(actor=request.user, period=pk)
         built = reports.build_report(actor=request.user, period=period)
@@ -352,7 +353,7 @@ class ProgressReportViewSet(PagedMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         period = None
         if request.query_params.get("period"):
             period = services.get_period(request.query_params["period"])
@@ -360,18 +361,18 @@ class ProgressReportViewSet(PagedMixin, viewsets.GenericViewSet):
             actor=request.user, period=period, action_id=_int_param(request, "action")),
             ProgressReportSerializer)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(ProgressReportSerializer(selectors.report_get(actor=request.user,
                                                                       report_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         data = _valid(ProgressReportInputSerializer, request.data)
         report = services.progress_report_create(actor=request.user,
                                                  action_id=data.pop("action"), **data)
         return Response(ProgressReportSerializer(selectors.report_get(
             actor=request.user, report_id=report.pk)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         report = services.progress_report_update(
             actor=request.user, report_id=int(pk),
             changes=_valid(ProgressReportUpdateSerializer, request.data, partial=True))
@@ -393,7 +394,7 @@ CAMPAIGN_PARAMETERS = [
 ]
 
 
-def _campaign_filters(request: Request) -> dict[str, Any]:
+def _campaign_filters(request: AuthenticatedRequest) -> dict[str, Any]:
     params = request.query_params
     return {
         "year": _int_param(request, "year", low=1900, high=2100),
@@ -421,32 +422,32 @@ class CampaignViewSet(PagedMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         return self.paged(request, selectors.campaign_list(
             actor=request.user, filters=_campaign_filters(request)), CampaignSerializer)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(CampaignSerializer(selectors.campaign_get(actor=request.user,
                                                                   campaign_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         campaign = services.campaign_create(actor=request.user,
                                             **_valid(CampaignInputSerializer, request.data))
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         campaign = services.campaign_update(
             actor=request.user, campaign_id=int(pk),
             changes=_valid(CampaignInputSerializer, request.data, partial=True))
         return Response(CampaignSerializer(campaign).data)
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, pk: str) -> Response:
         services.campaign_delete(actor=request.user, campaign_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=CAMPAIGN_PARAMETERS, responses=CampaignCountSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None)
-    def counts(self, request: Request) -> Response:
+    def counts(self, request: AuthenticatedRequest) -> Response:
         """Campaigns per start year and target group (a campaign for two groups counts twice)."""
         campaigns = selectors.campaign_list(actor=request.user, filters=_campaign_filters(request))
         return Response(CampaignCountSerializer(selectors.campaign_counts(campaigns),
@@ -455,7 +456,7 @@ class CampaignViewSet(PagedMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=CAMPAIGN_PARAMETERS,
                    responses={(200, "image/svg+xml"): OpenApiTypes.STR})
     @action(detail=False, methods=["get"], pagination_class=None)
-    def chart(self, request: Request) -> HttpResponse:
+    def chart(self, request: AuthenticatedRequest) -> HttpResponse:
         """The counts as an SVG chart: one small chart per target group, bars labelled."""
         campaigns = list(selectors.campaign_list(actor=request.user,
                                                  filters=_campaign_filters(request)))
@@ -485,21 +486,21 @@ class RegionViewSet(PagedMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         regions = selectors.region_list(actor=request.user, kind=_choice_param(
             request, "kind", RegionKind.values)).prefetch_related("members__organisation")
         return self.paged(request, regions, RegionSerializer)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(RegionSerializer(selectors.region_get(actor=request.user,
                                                               region_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         region = services.region_create(actor=request.user,
                                         **_valid(RegionInputSerializer, request.data))
         return Response(RegionSerializer(region).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         region = services.region_update(
             actor=request.user, region_id=int(pk),
             changes=_valid(RegionInputSerializer, request.data, partial=True))
@@ -507,14 +508,14 @@ class RegionViewSet(PagedMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=RegionFiguresSerializer)
     @action(detail=True, methods=["get"])
-    def figures(self, request: Request, pk: str) -> Response:
+    def figures(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Shelter places, open referrals and signals in the region: aggregates only."""
         return Response(RegionFiguresSerializer(selectors.region_page(actor=request.user,
                                                                       region_id=pk)).data)
 
     @extend_schema(request=RegionMemberInputSerializer, responses={201: RegionMemberSerializer})
     @action(detail=True, methods=["post"])
-    def members(self, request: Request, pk: str) -> Response:
+    def members(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Give an organisation a role in the region (care coordinator, desk, RIEC, …)."""
         member = services.region_member_add(actor=request.user, region_id=int(pk),
                                             **_valid(RegionMemberInputSerializer, request.data))
@@ -523,7 +524,7 @@ class RegionViewSet(PagedMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses={204: None}, parameters=[
         OpenApiParameter("member_id", OpenApiTypes.INT, OpenApiParameter.PATH)])
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<member_id>\d+)")
-    def remove_member(self, request: Request, pk: str, member_id: str) -> Response:
+    def remove_member(self, request: AuthenticatedRequest, pk: str, member_id: str) -> Response:
         services.region_member_remove(actor=request.user, region_id=int(pk),
                                       member_id=int(member_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -554,7 +555,7 @@ class ExpertViewSet(PagedMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         filters = {
             "expertise": _choice_param(request, "expertise", ExpertiseArea.values),
             "language": request.query_params.get("language", "").lower()[:3],
@@ -562,25 +563,26 @@ class ExpertViewSet(PagedMixin, viewsets.GenericViewSet):
             "availability": _choice_param(request, "availability", Availability.values),
         }
         page = self.paginate_queryset(selectors.expert_list(actor=request.user, filters=filters))
+        assert page is not None  # paginated: LimitOffsetPagination with a default limit
         selectors.audit_experts_shown(actor=request.user, experts=page)
         return self.get_paginated_response(ExpertSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(ExpertSerializer(selectors.expert_get(actor=request.user,
                                                               expert_id=pk)).data)
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         expert = services.expert_create(actor=request.user,
                                         **_valid(ExpertInputSerializer, request.data))
         return Response(ExpertSerializer(expert).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         expert = services.expert_update(
             actor=request.user, expert_id=int(pk),
             changes=_valid(ExpertUpdateSerializer, request.data, partial=True))
         return Response(ExpertSerializer(expert).data)
 
-    def destroy(self, request: Request, pk: str) -> Response:
+    def destroy(self, request: AuthenticatedRequest, pk: str) -> Response:
         services.expert_erase(actor=request.user, expert_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -588,7 +590,7 @@ class ExpertViewSet(PagedMixin, viewsets.GenericViewSet):
     @extend_schema(methods=["post"], request=ExpertConsentInputSerializer,
                    responses={201: ExpertConsentSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def consents(self, request: Request, pk: str) -> Response:
+    def consents(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Explicit consent per use of the expert's data; the newest per use is in force."""
         if request.method == "POST":
             consent = services.expert_consent_record(
@@ -618,28 +620,29 @@ class AssignmentViewSet(PagedMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-    def _out(self, request: Request, assignment: Any) -> dict:
+    def _out(self, request: AuthenticatedRequest, assignment: Any) -> dict:
         return AssignmentSerializer(assignment, context={"actor": request.user}).data
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(selectors.assignment_list(
             actor=request.user,
             status=_choice_param(request, "status", AssignmentStatus.values)))
+        assert page is not None  # paginated: LimitOffsetPagination with a default limit
         selectors.audit_experts_shown(actor=request.user, experts=[
-            a.expert for a in page if expert_shown_on(request.user, a)])
+            a.expert for a in page if expert_shown_on(request.user, a) and a.expert is not None])
         return self.get_paginated_response(AssignmentSerializer(
             page, many=True, context={"actor": request.user}).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
         return Response(self._out(request, selectors.assignment_get(actor=request.user,
                                                                     assignment_id=pk)))
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         assignment = services.assignment_request(
             actor=request.user, **_valid(AssignmentInputSerializer, request.data))
         return Response(self._out(request, assignment), status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str) -> Response:
         assignment = services.assignment_update(
             actor=request.user, assignment_id=int(pk),
             changes=_valid(AssignmentUpdateSerializer, request.data, partial=True))
@@ -647,7 +650,7 @@ class AssignmentViewSet(PagedMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=AssignInputSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
-    def assign(self, request: Request, pk: str) -> Response:
+    def assign(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Match an expert (national coordinator), with the expert's consent to share."""
         assignment = services.assignment_assign(actor=request.user, assignment_id=int(pk),
                                                 **_valid(AssignInputSerializer, request.data))
@@ -657,7 +660,7 @@ class AssignmentViewSet(PagedMixin, viewsets.GenericViewSet):
     @extend_schema(methods=["post"], request=FeedbackInputSerializer,
                    responses={201: FeedbackSerializer})
     @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def feedback(self, request: Request, pk: str) -> Response:
+    def feedback(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Feedback on the assignment, from the organisation or the expert."""
         if request.method == "POST":
             feedback = services.feedback_record(actor=request.user, assignment_id=int(pk),

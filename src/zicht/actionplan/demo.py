@@ -273,7 +273,7 @@ PUBLIC_CAMPAIGNERS = (
     "Rijksoverheid", "Politie", "Nederlandse Arbeidsinspectie", "Koninklijke Marechaussee",
     "Meld Misdaad Anoniem", "CoMensha",
 )
-TOPICS = {
+TOPICS: dict[str, tuple[str, ...]] = {
     TargetGroup.GENERAL_PUBLIC: ("Zie jij het ook?", "Mensenhandel gebeurt om de hoek",
                                  "Kijk niet weg"),
     TargetGroup.PROFESSIONALS: ("Herken de signalen", "Signaleren in de wijk",
@@ -362,12 +362,12 @@ def _plan(rng: random.Random, holders: _Holders, today: date, user: User | None,
     periods = []
     for year, half in _periods_until(today):
         starts_on, ends_on = period_bounds(year, half)
-        due = ends_on - timedelta(days=14)
+        due_on = ends_on - timedelta(days=14)
         # The letter to parliament goes out about a month after the reporting date.
-        closed = timezone.now() if due + timedelta(days=30) < today else None
+        closed = timezone.now() if due_on + timedelta(days=30) < today else None
         period = ReportingPeriod.objects.create(
             code=f"{year}-H{half}", year=year, half=half, starts_on=starts_on, ends_on=ends_on,
-            reporting_due_on=due, closed_at=closed)
+            reporting_due_on=due_on, closed_at=closed)
         periods.append(period)
         entries.append(Entry("period.create", "actionplan.reportingperiod", period.pk))
     result.periods = [p.code for p in periods]
@@ -386,7 +386,7 @@ def _plan(rng: random.Random, holders: _Holders, today: date, user: User | None,
         due = [p for p in periods if action.starts_on <= p.ends_on
                and action.ends_on >= p.starts_on
                and p.reporting_due_on - timedelta(days=60) <= today]
-        reported = []
+        reported: list[tuple[int, ReportingPeriod]] = []
         for index, period in enumerate(due):
             # Closed periods are complete; in the open ones about a third is still missing.
             if not period.is_closed and rng.random() < 0.35:
@@ -402,9 +402,9 @@ def _plan(rng: random.Random, holders: _Holders, today: date, user: User | None,
                 submitted_at=timezone.make_aware(datetime.combine(
                     min(period.reporting_due_on, today), time(12, 0))))
             for indicator_spec, indicator in zip(spec.indicators, indicators, strict=True):
-                number, text = _value(indicator_spec, index)
+                value_number, text = _value(indicator_spec, index)
                 IndicatorValue.objects.create(report=report, indicator=indicator,
-                                              value_number=number, value_text=text,
+                                              value_number=value_number, value_text=text,
                                               source=indicator_spec.source)
             entries.append(Entry("progress.create", "actionplan.progressreport", report.pk))
             result.reports += 1
@@ -528,7 +528,7 @@ SAFETY_REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("VR25", "Flevoland", ("GM0034", "GM0995")),
 )
 
-_ROLE_OF_KIND = {
+_ROLE_OF_KIND: dict[str, RegionalRole] = {
     OrganisationKind.NGO: RegionalRole.REPORTING_DESK,
     OrganisationKind.VICTIM_SUPPORT: RegionalRole.REPORTING_DESK,
     OrganisationKind.HEALTH: RegionalRole.KNOWLEDGE_CENTRE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms as djforms
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,10 @@ from .codes import (
 )
 from .models import Action, Indicator, ProgressReport
 
-KIND_HINTS = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+KIND_HINTS: dict[str, StrOrPromise] = {
     IndicatorKind.INTEGER: _("A whole number, e.g. 12."),
     IndicatorKind.DECIMAL: _("A number, e.g. 3.5."),
     IndicatorKind.PERCENTAGE: _("A percentage from 0 to 100, e.g. 75."),
@@ -114,7 +117,9 @@ class CampaignFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All")), *[(y, str(y)) for y in years]]
+        year = self.fields["year"]
+        assert isinstance(year, djforms.TypedChoiceField)
+        year.choices = [("", _("All")), *[(y, str(y)) for y in years]]
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -43,7 +43,12 @@ from .models import (
     ReportingPeriod,
 )
 
-CODES = {"help_text": "ISO 639-1 codes."}
+
+class _Help(TypedDict):
+    help_text: str
+
+
+CODES: _Help = {"help_text": "ISO 639-1 codes."}
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -177,7 +182,9 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "number"},
                                     {"type": "string"}]})
-    def get_value(self, obj: IndicatorValue) -> Any:
+    # The method of the `value` field; this serializer only writes output, so DRF never calls
+    # it as Field.get_value (which reads input).
+    def get_value(self, obj: IndicatorValue) -> Any:  # type: ignore[override]
         value = obj.value
         if obj.indicator.kind in (IndicatorKind.DECIMAL, IndicatorKind.PERCENTAGE) and (
                 value is not None):
@@ -188,7 +195,9 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 class IndicatorValueInputSerializer(StrictSerializer):
     indicator = serializers.CharField(max_length=50, help_text="The indicator's code.")
     value = IndicatorValueField()
-    source = serializers.CharField(max_length=300, help_text="Where the number comes from.")
+    # A declared field named like the Field attribute `source`; DRF moves it off the class.
+    source = serializers.CharField(  # type: ignore[assignment]
+        max_length=300, help_text="Where the number comes from.")
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
@@ -301,7 +310,8 @@ class CapacitySerializer(serializers.Serializer):
 
 
 class FigureRowSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # A declared field named like the Field attribute `label`; DRF moves it off the class.
+    label = serializers.CharField()  # type: ignore[assignment]
     cells = serializers.ListField(child=serializers.CharField())
     total = serializers.CharField()
 
@@ -328,7 +338,8 @@ class ExpertSerializer(serializers.ModelSerializer):
     expertise = serializers.ListField(child=serializers.ChoiceField(
         choices=ExpertiseArea.choices))
     languages = serializers.ListField(child=serializers.CharField(), **CODES)
-    regions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    regions: serializers.RelatedField | serializers.ManyRelatedField = (
+        serializers.PrimaryKeyRelatedField(many=True, read_only=True))
 
     class Meta:
         model = Expert

@@ -78,7 +78,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _get(model: type, pk: Any, field: str) -> Any:
+def _get(model: type[Any], pk: Any, field: str) -> Any:
     """An object named in the input; an unknown id is a bad field, not a missing page."""
     try:
         return model.objects.get(pk=parse_pk(pk))
@@ -86,7 +86,7 @@ def _get(model: type, pk: Any, field: str) -> Any:
         raise ApplicationError(_("No such item: %(id)s.") % {"id": pk}, field=field) from None
 
 
-def _object(model: type, pk: Any) -> Any:
+def _object(model: type[Any], pk: Any) -> Any:
     """The object a request is about; unknown is a 404."""
     obj = model.objects.filter(pk=parse_pk(pk)).first()
     if obj is None:
@@ -938,10 +938,11 @@ def assignment_update(*, actor: User, assignment_id: int, changes: dict[str, Any
     if "status" in changes:
         status = v.clean_choice(changes["status"], AssignmentStatus.values, "status",
                                 assignment.status)
-        allowed = {
+        transitions: dict[str, set[str]] = {
             AssignmentStatus.REQUESTED: {AssignmentStatus.CANCELLED},
             AssignmentStatus.AGREED: {AssignmentStatus.DONE, AssignmentStatus.CANCELLED},
-        }.get(assignment.status, set())
+        }
+        allowed = transitions.get(assignment.status, set())
         if status != assignment.status and status not in allowed:
             raise ConflictError(
                 _("An assignment that is %(now)s cannot become %(new)s.")

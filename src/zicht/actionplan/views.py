@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from zicht.core.exceptions import ApplicationError
+from zicht.core.typing import AuthenticatedHttpRequest
 from zicht.organisations.models import Role
 from zicht.registry.views import not_found_as_404
 
@@ -50,7 +51,7 @@ def _status_summary(actions: list[Any]) -> list[tuple[str, str, int]]:
 
 @login_required
 @never_cache
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     lines = selectors.line_list(actor=user)
     period = selectors.current_period()
@@ -67,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     user = request.user
     action = selectors.action_get(actor=user, action_id=action_id)
     milestone_form = MilestoneForm()
@@ -106,7 +107,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 @never_cache
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
-def progress_form(request: HttpRequest, action_id: int, period: str) -> HttpResponse:
+def progress_form(request: AuthenticatedHttpRequest, action_id: int, period: str) -> HttpResponse:
     user = request.user
     action = selectors.action_get(actor=user, action_id=action_id)
     reporting_period = selectors.period_get(actor=user, period=period)
@@ -139,7 +140,7 @@ def progress_form(request: HttpRequest, action_id: int, period: str) -> HttpResp
 
 @login_required
 @never_cache
-def periods(request: HttpRequest) -> HttpResponse:
+def periods(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "actionplan/periods.html", {
         "periods": selectors.period_list(actor=request.user), "section": "periods",
         "manager": may_manage_plan(request.user),
@@ -149,7 +150,7 @@ def periods(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def period_detail(request: HttpRequest, period: str) -> HttpResponse:
+def period_detail(request: AuthenticatedHttpRequest, period: str) -> HttpResponse:
     user = request.user
     reporting_period = selectors.period_get(actor=user, period=period)
     if request.method == "POST":
@@ -170,7 +171,7 @@ def period_detail(request: HttpRequest, period: str) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def period_report(request: HttpRequest, period: str, file_format: str) -> HttpResponse:
+def period_report(request: AuthenticatedHttpRequest, period: str, file_format: str) -> HttpResponse:
     if file_format not in reports.FORMATS:
         raise Http404()
     reporting_period = selectors.period_get(actor=request.user, period=period)
@@ -184,7 +185,7 @@ def period_report(request: HttpRequest, period: str, file_format: str) -> HttpRe
 
 @login_required
 @never_cache
-def campaigns(request: HttpRequest) -> HttpResponse:
+def campaigns(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     years = sorted({d.year for d in Campaign.objects.dates("starts_on", "year")})
     form = CampaignFilterForm(request.GET or None, years=years)
@@ -212,7 +213,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def regions(request: HttpRequest) -> HttpResponse:
+def regions(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in RegionKind.values else None
     return render(request, "actionplan/regions.html", {
         "regions": selectors.region_list(actor=request.user, kind=kind),
@@ -223,7 +224,7 @@ def regions(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
+def region_detail(request: AuthenticatedHttpRequest, region_id: int) -> HttpResponse:
     page = selectors.region_page(actor=request.user, region_id=region_id)
     return render(request, "actionplan/region_detail.html", {"page": page, "region": page.region,
                                                              "section": "regions"})
@@ -231,7 +232,7 @@ def region_detail(request: HttpRequest, region_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def experts(request: HttpRequest) -> HttpResponse:
+def experts(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ExpertFilterForm(request.GET or None)
     page = Paginator(selectors.expert_list(actor=user, filters=form.filters()),
@@ -241,7 +242,7 @@ def experts(request: HttpRequest) -> HttpResponse:
     selectors.audit_experts_shown(actor=user, experts=shown)
     assignments = list(selectors.assignment_list(actor=user)[:50])
     selectors.audit_experts_shown(actor=user, experts=[
-        a.expert for a in assignments if expert_shown_on(user, a)])
+        a.expert for a in assignments if expert_shown_on(user, a) and a.expert is not None])
     for assignment in assignments:
         assignment.expert_shown = expert_shown_on(user, assignment)  # type: ignore[attr-defined]
     return render(request, "actionplan/experts.html", {
@@ -254,7 +255,7 @@ def experts(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
+def expert_detail(request: AuthenticatedHttpRequest, expert_id: int) -> HttpResponse:
     user = request.user
     expert = selectors.expert_get(actor=user, expert_id=expert_id)
     return render(request, "actionplan/expert_detail.html", {
@@ -268,7 +269,7 @@ def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def assignment_request(request: HttpRequest) -> HttpResponse:
+def assignment_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not may_request_expert(user):
         raise PermissionDenied(_("Your role may not ask for an expert by experience."))

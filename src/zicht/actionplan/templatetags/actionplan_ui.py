@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django import template
 from django.utils.translation import gettext as _
@@ -14,7 +14,8 @@ from ..codes import GENERAL_FORM, Channel, ExpertiseArea, TargetGroup
 register = template.Library()
 
 
-def _labels(codes: Iterable[str] | None, choices: dict[str, str]) -> list[str]:
+def _labels(codes: Iterable[str] | None, choices: Mapping[str, object]) -> list[str]:
+    # Labels are lazy translations; str() renders them in the active language.
     return [str(choices.get(code, code)) for code in codes or []]
 
 
