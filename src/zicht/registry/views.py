@@ -25,6 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 from zicht.core.exceptions import ApplicationError, NotFound
 from zicht.core.typing import AuthenticatedHttpRequest
 from zicht.linkage.selectors import known_elsewhere
+from zicht.pathway import selectors as pathway_selectors
 from zicht.organisations.models import Role
 
 from . import selectors, services
@@ -97,6 +98,10 @@ def _newest_signals_first() -> Prefetch:
     return Prefetch("signals", queryset=Signal.objects.order_by("-signalled_on", "-id"))
 
 
+# Referrals and deadlines shown per list on the worklist; the pathway pages have them all.
+TODO_ROWS = 5
+
+
 @login_required
 @never_cache
 @vary_on_headers("HX-Request")
@@ -122,6 +127,17 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
         return render(request, "registry/_worklist_results.html", context)
+    # Open referrals in and out and the nearest deadlines, above the persons (full page only).
+    todo = pathway_selectors.worklist(actor=user, limit=TODO_ROWS)
+    context["todo"] = todo
+    context["todo_boxes"] = [
+        {"title": _("Referred to us"), "rows": todo.incoming, "count": todo.incoming_count,
+         "incoming": True},
+        {"title": _("Referred by us"), "rows": todo.outgoing, "count": todo.outgoing_count,
+         "incoming": False},
+    ] + ([{"title": _("Escalated: no answer in time"), "rows": todo.escalated,
+           "count": todo.escalated_count, "incoming": False}]
+         if user.role == Role.NATIONAL_COORDINATOR else [])
     return render(request, "registry/worklist.html", context)
 
 
