@@ -27,7 +27,7 @@ INPUT_COLUMNS = (
 # lower bound of the band that goes to clerical review.
 DEFAULT_UPPER_WEIGHT = 6.0
 DEFAULT_LOWER_WEIGHT = 0.0
-DUCKDB_MEMORY_LIMIT = "4GB"
+DUCKDB_MEMORY_LIMIT = "3GB"
 # Below this many records, name frequencies are not estimated from the input.
 TF_MIN_RECORDS = 1000
 
