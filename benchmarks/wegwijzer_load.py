@@ -38,9 +38,11 @@ SIGNAL_THREADS = 2
 TARGET_RPS = 300
 TARGET_P99_MS = 250
 WORKERS = 3
-# Threads per worker: a request that waits for SQLite's write lock (a signal being
-# stored) does not hold up the guide pages behind it.
-THREADS = 4
+THREADS = 1
+# Sync workers, one per core and one spare: each request is one accept, so the kernel spreads the 50 connections over
+# all workers. With gthread, keep-alive connections stay with the worker that accepted them
+# and one busy process makes the slow tail.
+WORKER_CLASS = "sync"
 
 GUIDE_PATHS = [
     "/wegwijzer/",
@@ -164,7 +166,7 @@ def run(*, quick: bool, workdir: Path | None = None, profile_to: Path | None = N
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "zicht.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
-         "--worker-class", "gthread", "--log-level", "warning",
+         "--worker-class", WORKER_CLASS, "--log-level", "warning",
          "--graceful-timeout", "5"],
         env=env, start_new_session=True)
     counts = {"accepted": 0, "refused": 0}
