@@ -10,6 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zicht.core.typing import AuthenticatedRequest, actor_of
+
 from . import selectors, services
 from .models import Link, ModelVersion, ReviewDecision
 
@@ -70,10 +72,10 @@ class LinkViewSet(viewsets.ReadOnlyModelViewSet):
         band = self.request.query_params.get("band") or None
         if band is not None and band not in Link.Band.values:
             raise serializers.ValidationError({"band": ["Choose match or review."]})
-        return selectors.links_list(self.request.user, band=band)
+        return selectors.links_list(actor_of(self.request), band=band)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        link, rows = selectors.review_pair(request.user, kwargs["pk"])
+        link, rows = selectors.review_pair(actor_of(request), kwargs["pk"])
         data = LinkSerializer(link).data
         data["records"] = [{"field": row.field, "a": row.left, "b": row.right,
                             "differs": row.differs} for row in rows]
@@ -89,10 +91,10 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return ReviewDecision.objects.none()
-        return selectors.decisions_list(self.request.user)
+        return selectors.decisions_list(actor_of(self.request))
 
     @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         services.require_coordinator(request.user)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -105,7 +107,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(request=None, responses={200: DecisionSerializer})
     @action(detail=True, methods=["post"])
-    def revert(self, request: Request, pk: str) -> Response:
+    def revert(self, request: AuthenticatedRequest, pk: str) -> Response:
         decision = services.review_revert(actor=request.user, decision_id=pk)
         return Response(DecisionSerializer(decision).data)
 
@@ -119,11 +121,11 @@ class ModelVersionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return ModelVersion.objects.none()
-        services.require_coordinator(self.request.user)
+        services.require_coordinator(actor_of(self.request))
         return ModelVersion.objects.all()
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.require_coordinator(request.user)
+        services.require_coordinator(actor_of(request))
         version = services.model_version_get(kwargs["version"])
         return Response(ModelVersionSerializer(version).data)
 
@@ -134,7 +136,7 @@ class PprlEncodingViewSet(viewsets.GenericViewSet):
     serializer_class = EncodingUploadSerializer
 
     @extend_schema(request=EncodingUploadSerializer, responses={201: None})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         records = request.data.get("records") if isinstance(request.data, dict) else None
         saved = services.pprl_upload(actor=request.user, records=records)
         return Response({"stored": len(saved)}, status=status.HTTP_201_CREATED)

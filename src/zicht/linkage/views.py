@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zicht.core.exceptions import ApplicationError, NotFound
+from zicht.core.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .models import ReviewDecision
@@ -37,7 +38,7 @@ def not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 @login_required
 @never_cache
 @not_found_as_404
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.review_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "linkage/review_queue.html", {
@@ -49,7 +50,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def review_pair(request: HttpRequest, link_id: int) -> HttpResponse:
+def review_pair(request: AuthenticatedHttpRequest, link_id: int) -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
@@ -77,7 +78,7 @@ def review_pair(request: HttpRequest, link_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def decisions(request: HttpRequest) -> HttpResponse:
+def decisions(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.decisions_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "linkage/decisions.html", {"page": page})
@@ -87,7 +88,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 @not_found_as_404
-def decision_revert(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_revert(request: AuthenticatedHttpRequest, decision_id: int) -> HttpResponse:
     try:
         services.review_revert(actor=request.user, decision_id=decision_id)
     except NotFound:
