@@ -13,10 +13,10 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zicht.core.exceptions import ApplicationError, NotFound
+from zicht.core.typing import AuthenticatedRequest
 from zicht.organisations.models import Organisation
 
 from . import access, selectors, services
@@ -65,7 +65,7 @@ class TableViewSet(viewsets.ViewSet):
         OpenApiParameter("year", int), OpenApiParameter("start", str),
         OpenApiParameter("end", str), OpenApiParameter("by", str, required=True),
         OpenApiParameter("regions", str)], responses={200: dict})
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         """One published (suppressed) table: `?year=2024&by=form,sex`."""
         access.require_figures(request.user)
         params = request.query_params
@@ -98,7 +98,8 @@ class ChainDeliverySerializer(serializers.Serializer):
     form = serializers.CharField()
     measure = serializers.CharField()
     value = serializers.IntegerField(min_value=0)
-    source = serializers.CharField()
+    # A declared field named like the Field attribute `source`; DRF moves it off the class.
+    source = serializers.CharField()  # type: ignore[assignment]
     delivered_on = serializers.DateField(required=False)
     breakdown = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -117,7 +118,7 @@ class ChainFigureViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: ChainFigureSerializer(many=True)})
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         access.require_figures(request.user)
         years = [_int(request.query_params["year"], "year")] if request.query_params.get(
             "year") else None
@@ -129,7 +130,7 @@ class ChainFigureViewSet(viewsets.ViewSet):
         return Response(out)
 
     @extend_schema(request=ChainDeliverySerializer, responses={201: ChainFigureSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         body = ChainDeliverySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -142,11 +143,14 @@ class ChainFigureViewSet(viewsets.ViewSet):
 
     @extend_schema(request={"multipart/form-data": dict}, responses={200: dict})
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
-    def upload(self, request: Request) -> Response:
+    def upload(self, request: AuthenticatedRequest) -> Response:
+        # Form and multipart parsers only: the body is a QueryDict.
+        assert isinstance(request.data, dict)
         organisation = _organisation(request.user, request.data.get("organisation"))
         upload = request.FILES.get("file")
         if upload is None:
             raise ApplicationError("Attach a CSV or Excel file.", field="file")
+        assert upload.name is not None  # Django keeps only file parts that carry a name
         counts = services.chain_figures_upload(actor=request.user, organisation=organisation,
                                                content=upload.read(), filename=upload.name)
         return Response(counts)
@@ -177,13 +181,13 @@ class JobViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: JobSerializer(many=True)})
-    def list(self, request: Request) -> Response:
+    def list(self, request: AuthenticatedRequest) -> Response:
         access.require_figures(request.user)
         return Response(JobSerializer(Job.objects.all()[:50], many=True).data)
 
     @extend_schema(responses={200: JobSerializer},
                    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         access.require_figures(request.user)
         job = Job.objects.filter(pk=_int(pk, "id")).first()
         if job is None:
@@ -191,7 +195,7 @@ class JobViewSet(viewsets.ViewSet):
         return Response(JobSerializer(job).data)
 
     @extend_schema(request=JobRequestSerializer, responses={202: JobSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         body = JobRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

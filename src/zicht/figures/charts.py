@@ -96,7 +96,7 @@ def funnel_spec(funnel: Funnel) -> dict[str, Any]:
     import altair as alt
 
     drops = funnel.drop_offs()
-    data = [{"step": step.label, "value": step.value or 0,
+    data: list[dict[str, Any]] = [{"step": step.label, "value": step.value or 0,
              "label": step.shown + _change(drop) + (" *" if step.corrected else "")}
             for step, drop in zip(funnel.steps, drops, strict=True)
             if step.value is not None]

@@ -61,7 +61,8 @@ def build_context(*, actor: User | None, year: int, trend_years: int = 5,
 
 def context_for(monitor: Monitor, *, actor: User | None, progress: Progress | None = None,
                 charts_on: bool = True) -> dict[str, Any]:
-    one_way, two_way = [], []
+    one_way: list[TableView] = []
+    two_way: list[TableView] = []
     specs: list[dict[str, Any] | None] = []
     for dims, published in monitor.tables.items():
         if not charts_on:

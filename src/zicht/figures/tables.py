@@ -101,13 +101,16 @@ def build_table(rows: CountedRows, dims: Sequence[str], *,
         exploded = exploded or _Exploded(rows)
     if len(dims) == 1:
         dim = dims[0]
-        counts = Counter(exploded.column(dim) if dim == "form" else rows.values(dim))
+        # `exploded` is set above whenever the form is a dimension.
+        counts = Counter(exploded.column(dim) if dim == "form" and exploded
+                         else rows.values(dim))
         keys = _keys(dim, set(counts))
         cells = [[counts.get(k, 0)] for k in keys]
         return Table(dim, None, keys, [TOTAL], cells, [c[0] for c in cells],
                      [len(rows)], len(rows))
     row_dim, col_dim = dims
     if "form" in dims:
+        assert exploded is not None  # set above whenever the form is a dimension
         pairs = Counter(zip(exploded.column(row_dim), exploded.column(col_dim), strict=True))
     else:
         pairs = Counter(zip(rows.values(row_dim), rows.values(col_dim), strict=True))
@@ -128,8 +131,9 @@ def _margin(rows: CountedRows, dim: str, keys: list[str], exploded: _Exploded | 
 
 def monitor_specs() -> list[tuple[str, ...]]:
     """Every table of the yearly monitor: each dimension alone, and every pair."""
-    singles = [(d,) for d in DIMENSIONS]
-    pairs = [pair for pair in combinations(DIMENSIONS, 2) if tuple(sorted(pair)) not in NOT_CROSSED]
+    singles: list[tuple[str, ...]] = [(d,) for d in DIMENSIONS]
+    pairs: list[tuple[str, ...]] = [
+        pair for pair in combinations(DIMENSIONS, 2) if tuple(sorted(pair)) not in NOT_CROSSED]
     return singles + pairs
 
 

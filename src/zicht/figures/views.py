@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zicht.core.exceptions import ApplicationError, NotFound
+from zicht.core.typing import AuthenticatedHttpRequest
 
 from . import access, charts, jobs, selectors, services
 from .codes import JobKind, Measure
@@ -25,9 +27,10 @@ from .reports import FUNNEL_FORMS, _table_view
 from .tables import TOTAL
 
 
-def not_found_as_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+# Base response type: the download view answers with a FileResponse.
+def not_found_as_404(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound:
@@ -46,7 +49,7 @@ def _year(request: HttpRequest) -> int:
 @login_required
 @never_cache
 @not_found_as_404
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_figures(request.user)
     year = _year(request)
     row = request.GET.get("row") or "form"
@@ -73,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def chain(request: HttpRequest) -> HttpResponse:
+def chain(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_figures(request.user)
     year = _year(request)
     funnels = []
@@ -95,7 +98,7 @@ def chain(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @not_found_as_404
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_figures(request.user)
     error = None
     if request.method == "POST":
@@ -132,7 +135,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @not_found_as_404
-def job_download(request: HttpRequest, job_id: int) -> FileResponse:
+def job_download(request: AuthenticatedHttpRequest, job_id: int) -> FileResponse:
     access.require_figures(request.user)
     job = Job.objects.filter(pk=job_id, state="done").first()
     if job is None or not job.output:
@@ -153,7 +156,7 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
 @login_required
 @require_POST
 @not_found_as_404
-def chain_upload(request: HttpRequest) -> HttpResponse:
+def chain_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     from zicht.organisations.models import Organisation
 
     organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or 0).first()
@@ -163,6 +166,7 @@ def chain_upload(request: HttpRequest) -> HttpResponse:
     try:
         if upload is None:
             raise ApplicationError(_("Attach a CSV or Excel file."), field="file")
+        assert upload.name is not None  # Django keeps only file parts that carry a name
         counts = services.chain_figures_upload(actor=request.user, organisation=organisation,
                                                content=upload.read(), filename=upload.name)
         message = _("%(added)s figures added, %(unchanged)s unchanged.") % counts

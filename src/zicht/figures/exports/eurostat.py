@@ -27,7 +27,8 @@ CITIZEN = {"nl": "NAT", "eu": "EU27_2020_FOR", "non_eu": "NEU27_2020_FOR", "unkn
 EXPL = {"sexual": "SEX", "labour": "LAB", "slavery": "SLV", "servitude": "SERV",
         "criminal": "CRIM", "organs": "ORG", "surrogacy": "SURR", "forced_marriage": "FMAR",
         "illegal_adoption": "ADOP", "unknown": "UNK", "__total__": "TOTAL", "all": "TOTAL"}
-INDICATOR = {Measure.SUSPECTS: "SUSP", Measure.OM_CASES: "PROS", Measure.CONVICTIONS: "CONV"}
+INDICATOR: dict[str, str] = {
+    Measure.SUSPECTS: "SUSP", Measure.OM_CASES: "PROS", Measure.CONVICTIONS: "CONV"}
 TOTAL = "__total__"
 
 

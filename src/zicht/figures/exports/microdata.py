@@ -81,7 +81,8 @@ class Report:
     rows_out: int
     rows_recoded: int
     rows_dropped: int
-    levels: dict[str, str]
+    # Quasi-identifier -> rung of its ladder; a merged report holds one such dict per year.
+    levels: dict[str, Any]
     information_loss: float  # 0: nothing generalised, 1: every quasi-identifier suppressed
     unique_rows: int
     rows: list[list[str]] = field(default_factory=list, repr=False)
@@ -125,8 +126,8 @@ def anonymise(ladders: Sequence[tuple[tuple[str, ...], ...]], *, k: int = K
     # Recoded rows form classes of their own (per year); too small ones are dropped.
     sizes = Counter(key for key in out if key is not None)
     dropped = 0
-    for i, key in enumerate(out):
-        if key is not None and sizes[key] < k:
+    for i, out_key in enumerate(out):
+        if out_key is not None and sizes[out_key] < k:
             out[i] = None
             dropped += 1
     final = Counter(key for key in out if key is not None)
