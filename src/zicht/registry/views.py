@@ -25,8 +25,8 @@ from django.views.decorators.vary import vary_on_headers
 from zicht.core.exceptions import ApplicationError, NotFound
 from zicht.core.typing import AuthenticatedHttpRequest
 from zicht.linkage.selectors import known_elsewhere
-from zicht.pathway import selectors as pathway_selectors
 from zicht.organisations.models import Role
+from zicht.pathway import selectors as pathway_selectors
 
 from . import selectors, services
 from .access import access_person, require_may_report
