@@ -132,4 +132,5 @@ DEMO_LOGINS: tuple[Login, ...] = (
     Login("auditor", "auditor", "demo-auditor-zicht", COMENSHA),
     Login("admin", "admin", "demo-admin-zicht", COMENSHA),
 )
-DEMO_URL = "http://127.0.0.1:8000/"
+# The login page: the site root shows the public guide to visitors who are not logged in.
+DEMO_URL = "http://127.0.0.1:8000/accounts/login/"
