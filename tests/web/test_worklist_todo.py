@@ -54,3 +54,13 @@ def test_a_reflection_period_shows_on_the_worklist_with_days_left(client, police
     days_left = re.search(r"nog (\d+) dagen", page)
     assert days_left is not None
     assert 89 <= int(days_left.group(1)) <= 92  # the reflection period: three months
+
+
+def test_a_screening_outcome_prefills_the_new_signal_form_with_known_codes_only(client,
+                                                                                caseworker):
+    client.force_login(caseworker)
+    page = client.get("/signals/new/?forms=labour&forms=bogus&indicators=debt_bondage").content.decode()
+    assert re.search(r'<input[^>]*value="labour"[^>]*checked', page)
+    assert re.search(r'<input[^>]*value="debt_bondage"[^>]*checked', page)
+    assert not re.search(r'<input[^>]*value="sexual"[^>]*checked', page)
+    assert not re.search(r"<input[^>]*type=\"checkbox\"[^>]*value=\"bogus\"", page)
