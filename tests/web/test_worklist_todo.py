@@ -64,3 +64,14 @@ def test_a_screening_outcome_prefills_the_new_signal_form_with_known_codes_only(
     assert re.search(r'<input[^>]*value="debt_bondage"[^>]*checked', page)
     assert not re.search(r'<input[^>]*value="sexual"[^>]*checked', page)
     assert not re.search(r"<input[^>]*type=\"checkbox\"[^>]*value=\"bogus\"", page)
+
+
+@pytest.mark.parametrize(("role", "offered"), [
+    (Role.ANALYST, True), (Role.NATIONAL_COORDINATOR, True), (Role.ADMIN, True),
+    (Role.CASEWORKER, False), (Role.REPORTER, False), (Role.AUDITOR, False),
+])
+def test_the_menu_offers_figures_exactly_to_those_who_may_see_them(client, comensha, role,
+                                                                   offered):
+    client.force_login(UserFactory(organisation=comensha, role=role))
+    page = client.get("/", follow=True).content.decode()
+    assert ('href="/figures/"' in page) is offered
