@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.factories import make_person
 from tests.pathway.conftest import with_consent
 from zicht.audit.models import AuditEvent
+from zicht.core.models import IdempotencyRecord
 from zicht.pathway import services
 from zicht.pathway.codes import ReferralStatus, ResidenceStatus, StageKind
 from zicht.pathway.models import Deadline, Pathway, RedressClaim, Referral, Stage
@@ -268,6 +269,26 @@ def test_idempotent_referral_create_makes_one_referral(api, caseworker, person,
     second = client.post("/api/v1/referrals/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == second.status_code == 201
     assert Referral.objects.count() == 1
+
+
+@pytest.mark.parametrize("url, body", [
+    ("/api/v1/referrals/", lambda person, to: {"person": person.pk, "to_organisation": to,
+                                               "purpose": "care_coordination",
+                                               "note": "Ana Popa asked for a Romanian speaker"}),
+    ("/api/v1/deadlines/", lambda person, to: {"person": person.pk, "due_on": "2031-01-01",
+                                               "title": "Call Ana Popa's lawyer"}),
+    ("/api/v1/redress/", lambda person, to: {"person": person.pk, "route": "civil",
+                                             "amount_claimed": "712.00"}),
+])
+def test_a_retried_pathway_post_is_shown_anew_and_its_stored_answer_is_only_the_id(
+        api, caseworker, person, coordinator_user, url, body):
+    client = api.as_user(caseworker)
+    data = body(person, coordinator_user.organisation_id)
+    first = client.post(url, data, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = client.post(url, data, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert (first.status_code, again.status_code) == (201, 201), first.content
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert IdempotencyRecord.objects.get().body == {"id": first.json()["id"]}
 
 
 def test_the_schema_documents_the_pathway_endpoints(client):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.shelters.conftest import make_shelter, person_in_need
 from zicht.audit.models import AuditEvent
+from zicht.core.models import IdempotencyRecord
 from zicht.shelters import services
 from zicht.shelters.codes import ShelterKind
 from zicht.shelters.models import Placement, Shelter
@@ -209,6 +210,16 @@ def test_a_retried_placement_with_the_same_key_places_once(api, caseworker, mari
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json()["id"] == first.json()["id"]
     assert Placement.objects.count() == 1
+
+
+def test_a_retried_placement_keeps_only_the_id_and_replays_as_a_read(api, caseworker, maria,
+                                                                     cosm):
+    client = api.as_user(caseworker)
+    first = place(client, maria, cosm, headers={"Idempotency-Key": "place-maria-2"})
+    again = place(client, maria, cosm, headers={"Idempotency-Key": "place-maria-2"})
+    assert again.json() == first.json()
+    assert IdempotencyRecord.objects.get().body == {"id": first.json()["id"]}
+    assert AuditEvent.objects.filter(action="placement.read", object_id=first.json()["id"]).exists()
 
 
 def test_placement_reads_are_audited_per_placement(api, caseworker, maria, cosm):

@@ -241,7 +241,7 @@ class ReferralViewSet(AuditedPageMixin, viewsets.GenericViewSet):
                 to_organisation_id=data.pop("to_organisation", None), **data)
             selectors.describe_referrals(_actor(request), [referral])
             return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
-        return idempotent(request, handler)
+        return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
     def _answer(self, request: Request, pk: str, service: Any) -> Response:
         data = _valid(ReferralAnswerInputSerializer, request.data)
@@ -311,7 +311,7 @@ class DeadlineViewSet(AuditedPageMixin, viewsets.GenericViewSet):
                 responsible_organisation_id=data.get("responsible_organisation"))
             selectors.describe_deadlines([deadline])
             return Response(DeadlineSerializer(deadline).data, status=status.HTTP_201_CREATED)
-        return idempotent(request, handler)
+        return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
     @extend_schema(request=DeadlineExtendInputSerializer, responses=DeadlineSerializer)
     @action(detail=True, methods=["post"])
@@ -363,7 +363,7 @@ class RedressViewSet(AuditedPageMixin, viewsets.GenericViewSet):
                 responsible_organisation_id=data.get("responsible_organisation"),
                 criminal_case_id=data.get("criminal_case"))
             return Response(RedressClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
-        return idempotent(request, handler)
+        return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
     def partial_update(self, request: Request, pk: str) -> Response:
         data = _valid(RedressUpdateSerializer, request.data, partial=True)

@@ -177,7 +177,7 @@ class PlacementViewSet(viewsets.GenericViewSet):
                 started_on=data.get("started_on"), safety_need=data.get("safety_need"),
             )
             return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
-        return idempotent(request, handler)
+        return idempotent(request, handler, lambda pk: self.retrieve(request, pk))
 
     @extend_schema(request=PlacementEndSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"])
