@@ -115,7 +115,7 @@ class PathwayViewSet(viewsets.GenericViewSet):
     queryset = Pathway.objects.none()  # for the schema; reads go through selectors
     lookup_value_regex = r"\d+"
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int | str) -> Response:
         return _pathway_response(request, pk)
 
     @extend_schema(request=PathwayInputSerializer, responses=PathwaySerializer)
@@ -229,7 +229,7 @@ class ReferralViewSet(AuditedPageMixin, viewsets.GenericViewSet):
         return self.audited_page(
             request, referrals, lambda page: selectors.describe_referrals(_actor(request), page))
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int | str) -> Response:
         referral = selectors.referral_get(actor=_actor(request), referral_id=pk)
         return Response(ReferralSerializer(referral).data)
 
@@ -298,7 +298,7 @@ class DeadlineViewSet(AuditedPageMixin, viewsets.GenericViewSet):
         ).prefetch_related("extensions")
         return self.audited_page(request, deadlines, selectors.describe_deadlines)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int | str) -> Response:
         deadline = selectors.deadline_get(actor=_actor(request), deadline_id=pk)
         return Response(DeadlineSerializer(deadline).data)
 
@@ -350,7 +350,7 @@ class RedressViewSet(AuditedPageMixin, viewsets.GenericViewSet):
         claims = selectors.claim_list(actor=_actor(request), person_id=_int_param(request, "person"))
         return self.audited_page(request, claims, lambda page: page)
 
-    def retrieve(self, request: Request, pk: str) -> Response:
+    def retrieve(self, request: Request, pk: int | str) -> Response:
         claim = selectors.claim_get(actor=_actor(request), claim_id=pk)
         return Response(RedressClaimSerializer(claim).data)
 

@@ -93,7 +93,7 @@ class ShelterViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.shelter_list(actor=request.user, filters=filters))
         return self.get_paginated_response(ShelterSerializer(page, many=True).data)
 
-    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: int | str) -> Response:
         return Response(ShelterSerializer(selectors.shelter_get(actor=request.user,
                                                                 shelter_id=pk)).data)
 
@@ -165,7 +165,7 @@ class PlacementViewSet(viewsets.GenericViewSet):
         selectors.audit_shown(actor=request.user, placements=page or [])
         return self.get_paginated_response(PlacementSerializer(page, many=True).data)
 
-    def retrieve(self, request: AuthenticatedRequest, pk: str) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: int | str) -> Response:
         return Response(PlacementSerializer(selectors.placement_get(actor=request.user,
                                                                     placement_id=pk)).data)
 
