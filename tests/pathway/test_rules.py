@@ -192,6 +192,22 @@ def test_a_referral_made_in_the_weekend_counts_from_monday_morning():
     assert rules.add_working_days(saturday, 2) == datetime(2025, 3, 12, 0, 0, tzinfo=AMS)
 
 
+def test_dutch_public_holidays_do_not_count_as_working_days():
+    # Thursday 17 April 2025; Good Friday 18 and Easter Monday 21 April are holidays.
+    thursday = datetime(2025, 4, 17, 11, 0, tzinfo=AMS)
+    assert rules.add_working_days(thursday, 2) == datetime(2025, 4, 23, 11, 0, tzinfo=AMS)
+
+
+def test_a_referral_made_on_kings_day_counts_from_the_next_working_morning():
+    kings_day = datetime(2026, 4, 27, 14, 0, tzinfo=AMS)  # a Monday
+    assert rules.add_working_days(kings_day, 1) == datetime(2026, 4, 29, 0, 0, tzinfo=AMS)
+
+
+def test_christmas_and_the_weekend_after_it_are_skipped_together():
+    christmas_eve = datetime(2026, 12, 24, 9, 0, tzinfo=AMS)  # Thursday; 25, 26, 27 off
+    assert rules.add_working_days(christmas_eve, 1) == datetime(2026, 12, 28, 9, 0, tzinfo=AMS)
+
+
 def test_an_urgent_referral_is_due_within_24_hours_weekend_or_not():
     friday = datetime(2025, 3, 7, 15, 0, tzinfo=AMS)
     assert rules.referral_answer_due(proposed_at=friday, urgent=True, working_days=2,

@@ -15,6 +15,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import holidays
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,18 +186,28 @@ def check_minor_referral(*, minor: bool, purpose: str, receiver_kind: str | None
 
 # --- Referrals ------------------------------------------------------------------------------
 
+# Dutch public holidays (Nieuwjaarsdag, Pasen, Koningsdag, Bevrijdingsdag in lustrum years,
+# Hemelvaart, Pinksteren, Kerst) from the `holidays` package, which follows the official calendar.
+_DUTCH_HOLIDAYS = holidays.country_holidays("NL")
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _DUTCH_HOLIDAYS
+
+
 def add_working_days(moment: datetime, days: int) -> datetime:
-    """`days` working days later, same local time; weekends do not count, and a
-    referral made in a weekend starts counting on Monday morning. Public holidays are
-    not skipped."""
+    """`days` working days later, same local time; weekends and Dutch public holidays do
+    not count, and a referral made on such a day starts counting the next working
+    morning."""
     local = timezone.localtime(moment)
-    if local.weekday() >= 5:
-        local = (local + timedelta(days=7 - local.weekday())).replace(
-            hour=0, minute=0, second=0, microsecond=0)
+    if not is_working_day(local.date()):
+        while not is_working_day(local.date()):
+            local += timedelta(days=1)
+        local = local.replace(hour=0, minute=0, second=0, microsecond=0)
     added = 0
     while added < days:
         local += timedelta(days=1)
-        if local.weekday() < 5:
+        if is_working_day(local.date()):
             added += 1
     return local
 
