@@ -88,7 +88,8 @@ def run(*, quick: bool, workdir: Path | None = None, profile_to: Path | None = N
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if own_dir:
             shutil.rmtree(workdir, ignore_errors=True)
-    return _result(outcomes, checked, plan=plan, mix=mix, seconds=seconds)
+    result = _result(outcomes, checked, plan=plan, mix=mix, seconds=seconds)
+    return {**result, "throwaway_database": database}
 
 
 def _admin(sql: str) -> None:
@@ -114,7 +115,7 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
         env=env, start_new_session=True)
     try:
         _wait_until_healthy(base, server)
-        _warm_up(base, plan)
+        alone_ms = _warm_up(base, plan)
         runs = {}
         for kind, connections in mix.items():
             script = workdir / f"{kind}.lua"
@@ -129,6 +130,7 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
             if process.returncode != 0:
                 raise RuntimeError(f"wrk for {kind} failed: {stderr[-2000:]}")
             outcomes[kind] = parse_wrk_json(stdout)
+            outcomes[kind]["alone_ms"] = alone_ms.get(kind)
     finally:
         # Only the server this benchmark started: its own process group.
         os.killpg(server.pid, signal.SIGTERM)
@@ -158,18 +160,26 @@ def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], timeout: flo
     raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
-def _warm_up(base: str, plan: dict[str, Any]) -> None:
-    """A few reads first, so every worker has loaded its code and opened its connection."""
+def _warm_up(base: str, plan: dict[str, Any]) -> dict[str, float]:
+    """Reads one at a time first: every worker loads its code and opens its connection, and
+    the median of the last rounds is each read's own time without the load (for comparison)."""
+    import statistics
+    import time
     import urllib.request
 
     user = plan["caseworkers"][0]
-    for n in range(4 * WORKERS):
-        path = ["/api/v1/referrals/?box=incoming&status=open", "/api/v1/persons/",
-                f"/api/v1/persons/{user['ids'][0]}/", "/healthz"][n % 4]
-        request = urllib.request.Request(  # noqa: S310 -- our own server on loopback
-            base + path, headers={"Authorization": f"Token {user['token']}"})
-        with urllib.request.urlopen(request, timeout=30):  # noqa: S310
-            pass
+    paths = {"worklist": "/api/v1/referrals/?box=incoming&status=open&limit=25",
+             "persons": "/api/v1/persons/?limit=25", "person": f"/api/v1/persons/{user['ids'][0]}/"}
+    times: dict[str, list[float]] = {kind: [] for kind in paths}
+    for _ in range(3 * WORKERS):
+        for kind, path in paths.items():
+            request = urllib.request.Request(  # noqa: S310 -- our own server on loopback
+                base + path, headers={"Authorization": f"Token {user['token']}"})
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                response.read()
+            times[kind].append((time.perf_counter() - started) * 1000)
+    return {kind: round(statistics.median(found[WORKERS:]), 1) for kind, found in times.items()}
 
 
 def _lua_list(values: list[Any]) -> str:
@@ -286,6 +296,9 @@ def _result(outcomes: dict[str, dict[str, Any]], checked: dict[str, Any], *,
             "p95_ms": round(raw["p95_us"] / 1000, 1),
             "p99_ms": round(raw["p99_us"] / 1000, 1),
             "max_ms": round(raw["max_us"] / 1000, 1),
+            # The same read one at a time before the load (none for writes: they would use
+            # up the placement pool).
+            "alone_p50_ms": raw.get("alone_ms"),
             "statuses": {str(code): count for code, count in sorted(statuses.items())},
             "expected_status": EXPECTED[kind],
             "errors": errors,

@@ -273,3 +273,7 @@ METRICS_ALLOWED_NETWORKS = [
     for entry in os.environ.get("ZICHT_METRICS_ALLOWED_IPS", "").split(",") if entry.strip()
 ]
 METRICS_BEARER_TOKEN = os.environ.get("ZICHT_METRICS_TOKEN", "")
+# Several machines share one job queue on Redis; the SQLite queue above serves one machine.
+if os.environ.get("ZICHT_HUEY_REDIS_URL"):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "zicht", "immediate": HUEY["immediate"],
+            "url": os.environ["ZICHT_HUEY_REDIS_URL"]}
