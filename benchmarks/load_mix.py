@@ -124,6 +124,7 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
                 ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                  "-s", str(script), base],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cpu_before = _server_cpu_seconds(server.pid, env["DATABASE_URL"])
         outcomes = {}
         for kind, process in runs.items():
             stdout, stderr = process.communicate(timeout=seconds + 120)
@@ -131,6 +132,9 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
                 raise RuntimeError(f"wrk for {kind} failed: {stderr[-2000:]}")
             outcomes[kind] = parse_wrk_json(stdout)
             outcomes[kind]["alone_ms"] = alone_ms.get(kind)
+        cpu_after = _server_cpu_seconds(server.pid, env["DATABASE_URL"])
+        outcomes["cpu_seconds"] = {  # type: ignore[assignment]
+            side: round(cpu_after[side] - cpu_before.get(side, 0.0), 1) for side in cpu_after}
     finally:
         # Only the server this benchmark started: its own process group.
         os.killpg(server.pid, signal.SIGTERM)
@@ -140,6 +144,27 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
     return outcomes
+
+
+def _server_cpu_seconds(master: int, database_url: str) -> dict[str, float]:
+    """CPU time used so far by the gunicorn workers and by PostgreSQL's backends of this
+    database (Linux /proc). Unlike latency, it hardly depends on what else the machine runs."""
+    import psycopg
+
+    def cpu(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    with psycopg.connect(database_url) as connection:
+        backends = [pid for (pid,) in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()").fetchall()]
+    return {"gunicorn": sum(cpu(int(pid)) for pid in children),
+            "postgresql": sum(cpu(pid) for pid in backends)}
 
 
 def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -283,6 +308,7 @@ def parse_wrk_json(output: str) -> dict[str, Any]:
 
 def _result(outcomes: dict[str, dict[str, Any]], checked: dict[str, Any], *,
             plan: dict[str, Any], mix: dict[str, int], seconds: int) -> dict[str, Any]:
+    cpu_seconds = outcomes.pop("cpu_seconds")
     per_type = {}
     for kind, raw in outcomes.items():
         statuses = {int(code): count for code, count in raw["statuses"].items()}
@@ -329,7 +355,13 @@ def _result(outcomes: dict[str, dict[str, Any]], checked: dict[str, Any], *,
         "placement_pool_left": len(plan["placement_pool"]) - accepted["placements"],
         "audit_chain_ok": checked["audit_chain_ok"],
         "audit_rows_checked": checked["audit_rows_checked"],
+        # Server CPU per request (gunicorn workers + PostgreSQL backends) during the load:
+        # what one core can serve when nothing else runs is about 1000 / this many requests/s.
+        "cpu_seconds": cpu_seconds,
     }
+    requests = result["requests"] or 1
+    result["cpu_ms_per_request"] = {side: round(1000 * spent / requests, 1)
+                                    for side, spent in cpu_seconds.items()}
     result["targets_met"] = bool(
         result["errors"] == 0 and not any(missing.values()) and result["audit_chain_ok"]
         and checked["audited"] == checked["stored"] and result["placement_pool_left"] > 0)
@@ -349,7 +381,9 @@ def summary(result: dict[str, Any]) -> str:
         f"{'verifies' if result['audit_chain_ok'] else 'BROKEN'} "
         f"({result['audit_rows_checked']} rows), every stored write audited: "
         f"{result['audited_writes'] == result['writes_stored']} — {verdict} "
-        f"(0 errors, nothing lost)"]
+        f"(0 errors, nothing lost); server CPU per request: gunicorn "
+        f"{result['cpu_ms_per_request']['gunicorn']} ms + PostgreSQL "
+        f"{result['cpu_ms_per_request']['postgresql']} ms"]
     for kind, figures in result["per_type"].items():
         lines.append(
             f"  {kind:<9} {figures['connections']:>2} users {figures['requests_per_second']:>7.1f}"
