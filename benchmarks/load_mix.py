@@ -29,7 +29,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from benchmarks.wegwijzer_load import _free_port
+from benchmarks.wegwijzer_load import _free_port, _stop, _wait_until_up
 
 SECONDS = 60
 QUICK_SECONDS = 5
@@ -64,17 +63,18 @@ ADMIN_URL = os.environ.get("ZICHT_LOAD_POSTGRES", "postgres://postgres@127.0.0.1
 
 def run(*, quick: bool, workdir: Path | None = None, profile_to: Path | None = None
         ) -> dict[str, Any]:
+    if workdir is None:
+        with tempfile.TemporaryDirectory(prefix="zicht-bench-load-") as scratch:
+            return run(quick=quick, workdir=Path(scratch))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does this).")
-    own_dir = workdir is None
-    workdir = workdir or Path(tempfile.mkdtemp(prefix="zicht-bench-load-"))
     mix = QUICK_MIX if quick else MIX
     seconds = QUICK_SECONDS if quick else SECONDS
     database = f"zicht_load_{os.getpid()}"
     database_url = urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{database}"))
     env = {**os.environ, "DATABASE_URL": database_url, "ZICHT_DEBUG": "0",
            "ZICHT_ALLOWED_HOSTS": "127.0.0.1,localhost", "ZICHT_VAR_DIR": str(workdir),
-           "DJANGO_SETTINGS_MODULE": "zicht.settings", "ZICHT_REQUEST_LOG_LEVEL": "WARNING"}
+           "DJANGO_SETTINGS_MODULE": "zicht.settings"}
     _admin(f'CREATE DATABASE "{database}"')
     try:
         plan_file = workdir / "plan.json"
@@ -86,8 +86,6 @@ def run(*, quick: bool, workdir: Path | None = None, profile_to: Path | None = N
         checked = json.loads(checked_file.read_text())
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        if own_dir:
-            shutil.rmtree(workdir, ignore_errors=True)
     result = _result(outcomes, checked, plan=plan, mix=mix, seconds=seconds)
     return {**result, "throwaway_database": database}
 
@@ -112,9 +110,10 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
         [sys.executable, "-m", "gunicorn", "zicht.wsgi:application", "--bind",
          f"127.0.0.1:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
          "--log-level", "warning", "--graceful-timeout", "5"],
-        env=env, start_new_session=True)
+        # The request log stays on, as in production; it goes to a file, not the screen.
+        env=env, start_new_session=True, stderr=(workdir / "server.log").open("wb"))
     try:
-        _wait_until_healthy(base, server)
+        _wait_until_up(base, server, path="/healthz")
         alone_ms = _warm_up(base, plan)
         runs = {}
         for kind, connections in mix.items():
@@ -136,13 +135,12 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
         outcomes["cpu_seconds"] = {  # type: ignore[assignment]
             side: round(cpu_after[side] - cpu_before.get(side, 0.0), 1) for side in cpu_after}
     finally:
-        # Only the server this benchmark started: its own process group.
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server)
+    levels = [json.loads(line).get("level") if line.startswith("{") else "other"
+              for line in (workdir / "server.log").read_text().splitlines()]
+    outcomes["server_log"] = {  # type: ignore[assignment]
+        "request_lines": levels.count("INFO"), "errors": levels.count("ERROR"),
+        "warnings": levels.count("WARNING"), "other_lines": levels.count("other")}
     return outcomes
 
 
@@ -165,24 +163,6 @@ def _server_cpu_seconds(master: int, database_url: str) -> dict[str, float]:
             "AND pid <> pg_backend_pid()").fetchall()]
     return {"gunicorn": sum(cpu(int(pid)) for pid in children),
             "postgresql": sum(cpu(pid) for pid in backends)}
-
-
-def _wait_until_healthy(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    import time
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn stopped before it answered")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
 def _warm_up(base: str, plan: dict[str, Any]) -> dict[str, float]:
@@ -309,6 +289,7 @@ def parse_wrk_json(output: str) -> dict[str, Any]:
 def _result(outcomes: dict[str, dict[str, Any]], checked: dict[str, Any], *,
             plan: dict[str, Any], mix: dict[str, int], seconds: int) -> dict[str, Any]:
     cpu_seconds = outcomes.pop("cpu_seconds")
+    server_log = outcomes.pop("server_log")
     per_type = {}
     for kind, raw in outcomes.items():
         statuses = {int(code): count for code, count in raw["statuses"].items()}
@@ -358,13 +339,16 @@ def _result(outcomes: dict[str, dict[str, Any]], checked: dict[str, Any], *,
         # Server CPU per request (gunicorn workers + PostgreSQL backends) during the load:
         # what one core can serve when nothing else runs is about 1000 / this many requests/s.
         "cpu_seconds": cpu_seconds,
+        # zicht's JSON log of the server: one INFO line per request, no errors expected.
+        "server_log": server_log,
     }
     requests = result["requests"] or 1
     result["cpu_ms_per_request"] = {side: round(1000 * spent / requests, 1)
                                     for side, spent in cpu_seconds.items()}
     result["targets_met"] = bool(
         result["errors"] == 0 and not any(missing.values()) and result["audit_chain_ok"]
-        and checked["audited"] == checked["stored"] and result["placement_pool_left"] > 0)
+        and checked["audited"] == checked["stored"] and result["placement_pool_left"] > 0
+        and server_log["errors"] == 0)
     return result
 
 
