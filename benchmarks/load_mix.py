@@ -93,8 +93,12 @@ def run(*, quick: bool, workdir: Path | None = None, profile_to: Path | None = N
 def _admin(sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(sql)  # type: ignore[arg-type] -- our own fixed statements
+    try:
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as connection:
+            connection.execute(sql)  # type: ignore[arg-type] -- our own fixed statements
+    except psycopg.OperationalError as error:
+        raise SystemExit(f"The load benchmark needs a PostgreSQL server where it may create a "
+                         f"database: {ADMIN_URL} (ZICHT_LOAD_POSTGRES) answered: {error}") from None
 
 
 def _child(args: list[str], env: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -214,3 +215,16 @@ def test_the_job_queue_goes_to_redis_when_a_url_is_given(tmp_path):
 
     assert checked.returncode == 0, checked.stderr[-2000:]
     assert checked.stdout.split() == ["RedisHuey", "42"]
+
+
+def test_the_documented_gunicorn_log_config_writes_json():
+    config = Path(__file__).resolve().parents[2] / "docs" / "examples" / "gunicorn-log.json"
+    completed = subprocess.run([sys.executable, "-c", (
+        "import json, logging.config, sys\n"
+        "logging.config.dictConfig(json.load(open(sys.argv[1])))\n"
+        "logging.getLogger('gunicorn.error').info('Booting worker with pid: %s', 4242)\n"),
+        str(config)], capture_output=True, text=True, timeout=60)
+
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    line = json.loads(completed.stderr)
+    assert (line["logger"], line["message"]) == ("gunicorn.error", "Booting worker with pid: 4242")
