@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,8 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
     try:
         _wait_until_up(base, server, path="/healthz")
         alone_ms = _warm_up(base, plan)
+        meter = ServerCpu(server.pid, env["DATABASE_URL"])
+        meter.start()
         runs = {}
         for kind, connections in mix.items():
             script = workdir / f"{kind}.lua"
@@ -127,7 +130,6 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
                 ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                  "-s", str(script), base],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        cpu_before = _server_cpu_seconds(server.pid, env["DATABASE_URL"])
         outcomes = {}
         for kind, process in runs.items():
             stdout, stderr = process.communicate(timeout=seconds + 120)
@@ -135,9 +137,7 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
                 raise RuntimeError(f"wrk for {kind} failed: {stderr[-2000:]}")
             outcomes[kind] = parse_wrk_json(stdout)
             outcomes[kind]["alone_ms"] = alone_ms.get(kind)
-        cpu_after = _server_cpu_seconds(server.pid, env["DATABASE_URL"])
-        outcomes["cpu_seconds"] = {  # type: ignore[assignment]
-            side: round(cpu_after[side] - cpu_before.get(side, 0.0), 1) for side in cpu_after}
+        outcomes["cpu_seconds"] = meter.stop()  # type: ignore[assignment]
     finally:
         _stop(server)
     levels = [json.loads(line).get("level") if line.startswith("{") else "other"
@@ -148,25 +148,60 @@ def _load(plan: dict[str, Any], *, mix: dict[str, int], seconds: int, env: dict[
     return outcomes
 
 
-def _server_cpu_seconds(master: int, database_url: str) -> dict[str, float]:
-    """CPU time used so far by the gunicorn workers and by PostgreSQL's backends of this
-    database (Linux /proc). Unlike latency, it hardly depends on what else the machine runs."""
-    import psycopg
+class ServerCpu:
+    """CPU seconds of the gunicorn workers and of this database's PostgreSQL backends during
+    the load (Linux /proc). Unlike latency, it hardly depends on what else the machine runs.
 
-    def cpu(pid: int) -> float:
+    Sampled twice a second: a backend closes after CONN_MAX_AGE and another opens, so each
+    is followed from its first sighting (from zero if it opened during the load) to its last.
+    """
+
+    def __init__(self, master: int, database_url: str):
+        self.master, self.database_url = master, database_url
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample_until_done, daemon=True)
+
+    @staticmethod
+    def _cpu(pid: int) -> float | None:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
-            return 0.0
+            return None
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    with psycopg.connect(database_url) as connection:
-        backends = [pid for (pid,) in connection.execute(
+    def _sample(self, connection: Any, *, at_start: bool = False) -> None:
+        workers = Path(f"/proc/{self.master}/task/{self.master}/children").read_text().split()
+        backends = connection.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()").fetchall()]
-    return {"gunicorn": sum(cpu(int(pid)) for pid in children),
-            "postgresql": sum(cpu(pid) for pid in backends)}
+            "AND pid <> pg_backend_pid()").fetchall()
+        for key in [("gunicorn", int(pid)) for pid in workers] + [
+                ("postgresql", pid) for (pid,) in backends]:
+            spent = self._cpu(key[1])
+            if spent is not None:
+                self.first.setdefault(key, spent if at_start else 0.0)
+                self.last[key] = spent
+
+    def _sample_until_done(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            self._sample(connection, at_start=True)
+            while not self.done.wait(0.5):
+                self._sample(connection)
+            self._sample(connection)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.thread.join(timeout=30)
+        totals = {"gunicorn": 0.0, "postgresql": 0.0}
+        for key, last in self.last.items():
+            totals[key[0]] += last - self.first[key]
+        return {side: round(spent, 1) for side, spent in totals.items()}
 
 
 def _warm_up(base: str, plan: dict[str, Any]) -> dict[str, float]:
