@@ -19,7 +19,7 @@ install: $(STAMP) $(VENDOR)/.built messages pango ## virtualenv, dependencies, s
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip>=25"
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,spark]"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,spark,redis]"
 	touch $@
 
 $(VENDOR)/.built: package.json package-lock.json scripts/build_static.py

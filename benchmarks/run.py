@@ -29,6 +29,7 @@ BENCHMARKS = {
     "worklist": "benchmarks.worklist_pathway",
     "figures": "benchmarks.figures_monitor",
     "linkage": "benchmarks.linkage_quality",
+    "load": "benchmarks.load_mix",
 }
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"

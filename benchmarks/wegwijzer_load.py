@@ -84,18 +84,29 @@ end
 """)
 
 
-def _wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def _wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 60,
+                   path: str = "/wegwijzer/") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError("gunicorn stopped before it served a page")
         try:
-            with urllib.request.urlopen(base + "/wegwijzer/", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(base + path, timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer in time")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Only the server this benchmark started: its own process group."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def _milliseconds(value: str) -> float:
@@ -169,7 +180,8 @@ def run(*, quick: bool, workdir: Path | None = None, profile_to: Path | None = N
          f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
          "--worker-class", WORKER_CLASS, "--log-level", "warning",
          "--graceful-timeout", "5"],
-        env=env, start_new_session=True)
+        # zicht's one-line-per-request log stays on, as in production, in a file.
+        env=env, start_new_session=True, stderr=(workdir / "server.log").open("wb"))
     counts = {"accepted": 0, "refused": 0}
     lock = threading.Lock()
     stop = threading.Event()
@@ -190,13 +202,7 @@ def run(*, quick: bool, workdir: Path | None = None, profile_to: Path | None = N
             sender.join(timeout=60)
     finally:
         stop.set()
-        # Only the server this benchmark started: its own process group.
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server)
     stored = AnonymousSignal.objects.count() - before
     result = parse_wrk(wrk.stdout)
     result.update({

@@ -4,6 +4,7 @@ Everything marked DEVELOPMENT ONLY must be replaced through the environment in
 production (see docs/deploy.md).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -249,9 +250,30 @@ HUEY = {
 # API tokens expire; a new one is made with `zicht user token`.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("ZICHT_API_TOKEN_LIFETIME_DAYS", 90))
 
+# Operation (docs/deploy.md). Logs: one JSON object per line on stderr, one line per
+# request (zicht.request), never a query string or person data. Metrics: django-prometheus
+# at /metrics, readable only from ZICHT_METRICS_ALLOWED_IPS (addresses or networks of the
+# scraper, comma-separated) or with `Authorization: Bearer $ZICHT_METRICS_TOKEN`.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "zicht.core.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZICHT_LOG_LEVEL", "WARNING")},
+    "loggers": {"zicht.request": {
+        "level": os.environ.get("ZICHT_REQUEST_LOG_LEVEL", "INFO")}},
 }
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE.insert(MIDDLEWARE.index("zicht.core.middleware.RequestIdMiddleware") + 1,
+                  "zicht.core.logging.RequestLogMiddleware")
+MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
+              "django_prometheus.middleware.PrometheusAfterMiddleware"]
+METRICS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(entry.strip(), strict=False)
+    for entry in os.environ.get("ZICHT_METRICS_ALLOWED_IPS", "").split(",") if entry.strip()
+]
+METRICS_BEARER_TOKEN = os.environ.get("ZICHT_METRICS_TOKEN", "")
+# Several machines share one job queue on Redis; the SQLite queue above serves one machine.
+if os.environ.get("ZICHT_HUEY_REDIS_URL"):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "zicht", "immediate": HUEY["immediate"],
+            "url": os.environ["ZICHT_HUEY_REDIS_URL"]}

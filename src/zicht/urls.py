@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from zicht.actionplan.api import register as register_programme_api
 from zicht.audit.api import AuditEventViewSet
+from zicht.core import views as core_views
 from zicht.figures.api import register as register_figures_api
 from zicht.linkage.api import register as register_linkage_api
 from zicht.organisations.api import OrganisationViewSet
@@ -32,6 +33,8 @@ register_figures_api(router)
 register_linkage_api(router)
 
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_views.metrics, name="metrics"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
