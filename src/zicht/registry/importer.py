@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from zicht.audit.services import Entry, audit_record_many
+from zicht.audit.services import Entry, audit_append
 from zicht.core.crypto import DataKey, blind_index
 from zicht.core.exceptions import ApplicationError
 from zicht.organisations.models import Organisation, User
@@ -60,7 +60,8 @@ SIGNAL_COLUMNS = (
     "signalled_on", "forms", "indicators", "indicators_other", "sector", "municipality", "scope",
     "source", "exploitation_started_on", "exploitation_ended_on", "narrative",
 )
-CONSENT_COLUMNS = tuple(f"consent_{purpose}" for purpose in Purpose.values)
+_PURPOSES = tuple(Purpose.values)  # Choices.values builds a new list on every access
+CONSENT_COLUMNS = tuple(f"consent_{purpose}" for purpose in _PURPOSES)
 COLUMNS = ("external_ref", *PERSON_COLUMNS, *SIGNAL_COLUMNS, *CONSENT_COLUMNS)
 REQUIRED_COLUMNS = ("signalled_on", "forms", "municipality", "source")
 NAME_COLUMNS = ("given_names", "family_name", "aliases")
@@ -77,6 +78,9 @@ _LOOKUP_CHUNK = 500  # values per `IN (...)` look-up
 _CHECK_CHUNK = 1000  # rows per unit of work for a checking process
 _CONSENT_STATES = (ConsentState.GIVEN, ConsentState.REFUSED, ConsentState.WITHDRAWN)
 _VIA_IMPORT = {"via": "import"}
+# One detail object per kind of statement: the audit write encodes each object once.
+_CONSENT_DETAIL = {(purpose, state): {"purpose": purpose, "state": state, "via": "import"}
+                   for purpose in _PURPOSES for state in map(str, _CONSENT_STATES)}
 
 
 class UnusableInput(ApplicationError):
@@ -392,7 +396,7 @@ class _RowChecker:
     def _check_consents(self, values: dict[str, str],
                         faults: list[tuple[str, str]]) -> list[tuple[str, str]]:
         consents = []
-        for purpose in Purpose.values:
+        for purpose in _PURPOSES:
             name = f"consent_{purpose}"
             try:
                 state = v.clean_choice(values.get(name, "").lower(), _CONSENT_STATES, name, "")
@@ -417,25 +421,34 @@ def _check_in_worker(rows: list[_Row]) -> list[_Checked]:
     return [_worker_checker.check(row) for row in rows]
 
 
-def _check_rows(rows: Sequence[_Row], context: _CheckContext, *, workers: int,
-                bar: Any) -> Iterator[_Checked]:
-    """Every row checked, in file order; by several processes for a large file."""
+def _check_rows(rows: Sequence[tuple[_Row, str]], context: _CheckContext, *, workers: int,
+                ) -> Iterator[tuple[Sequence[tuple[_Row, str]], list[_Checked]]]:
+    """Rows with their references, chunk by chunk in file order, with what checking found;
+    by several processes for a large file.
+
+    The processes check ahead while the caller resolves and writes the chunks already
+    checked: the pool is handed every chunk at once and gives them back in order.
+    """
+    chunks = list(_chunks(rows, _CHECK_CHUNK))
     if workers <= 1 or len(rows) < PARALLEL_FROM_ROWS or not _can_fork():
         checker = _RowChecker(context)
-        for chunk in _chunks(rows, _CHECK_CHUNK):
-            yield from (checker.check(row) for row in chunk)
-            bar.update(len(chunk))
+        for chunk in chunks:
+            yield chunk, [checker.check(row) for row, _ref in chunk]
         return
     global _worker_context
     _worker_context = context
     try:
         # fork: the workers inherit settings, keys and the context; they never
-        # touch the database connection the parent holds.
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            for checked in pool.map(_check_in_worker, list(_chunks(rows, _CHECK_CHUNK))):
-                yield from checked
-                bar.update(len(checked))
+        # touch the database connection the parent holds. With fork the pool
+        # starts all its processes at the first submit, before anything is written.
+        pool = ProcessPoolExecutor(max_workers=workers,
+                                   mp_context=multiprocessing.get_context("fork"))
+        try:
+            checked = pool.map(_check_in_worker, [[row for row, _ref in c] for c in chunks])
+            yield from zip(chunks, checked, strict=True)
+        finally:
+            # A failed write stops the run: no checking of rows nobody will write.
+            pool.shutdown(cancel_futures=True)
     finally:
         _worker_context = None
 
@@ -672,9 +685,9 @@ def _write_batch(batch: Sequence[_Valid], *, actor: User, organisation: Organisa
         entries += [Entry("signal.create", "registry.signal", pk, item.person.pk, _VIA_IMPORT)
                     for item, pk in zip(batch, signal_ids, strict=True)]
         entries += [Entry("consent.create", "registry.consent", pk, c["person_id"],
-                          {"purpose": c["purpose"], "state": c["state"], "via": "import"})
+                          _CONSENT_DETAIL[c["purpose"], c["state"]])
                     for c, pk in zip(consents, consent_ids, strict=True)]
-        audit_record_many(actor=actor, entries=entries)
+        audit_append(actor=actor, entries=entries)
     result.imported += len(signal_ids)
     result.persons_created += len(new)
     result.consents += len(consents)
@@ -755,20 +768,25 @@ def import_signals(*, actor: User, path: Path, report_path: Path | None = None,
     disable = None if progress else True  # None: a bar on a terminal, silence in a log
     context = _CheckContext(organisation=organisation, today=timezone.localdate(),
                             tables=tables)
-    with tqdm(total=len(todo), desc="checking", unit="row", disable=disable) as bar:
-        checked = list(_check_rows([row for row, _ in todo], context,
-                                   workers=default_workers() if workers is None else workers,
-                                   bar=bar))
-    resolver.load_registered({c.index for c in checked if c.index and not c.faults})
-    valid = [item for (row, ref), c in zip(todo, checked, strict=True)
-             if (item := resolver.resolve(row, ref, c)) is not None]
+    write = partial(_write_batch, actor=actor, organisation=organisation, tables=tables,
+                    result=result)
+    # Checked, resolved and written as a pipeline: while batch N is written here, the
+    # checking processes work on the rows after it. Valid rows go to the database in
+    # the same batches, in the same order, as when every row is checked first.
+    pending: list[_Valid] = []
+    with tqdm(total=len(todo), desc="importing", unit="row", disable=disable) as bar:
+        for chunk, checked in _check_rows(
+                todo, context, workers=default_workers() if workers is None else workers):
+            resolver.load_registered({c.index for c in checked if c.index and not c.faults})
+            pending.extend(item for (row, ref), c in zip(chunk, checked, strict=True)
+                           if (item := resolver.resolve(row, ref, c)) is not None)
+            while len(pending) >= batch_size:
+                write(pending[:batch_size])
+                del pending[:batch_size]
+            bar.update(len(chunk))
+        if pending:
+            write(pending)
     result.persons_reused = len(resolver.reused)
-
-    with tqdm(total=len(valid), desc="importing", unit="row", disable=disable) as bar:
-        for batch in _chunks(valid, batch_size):
-            _write_batch(batch, actor=actor, organisation=organisation, tables=tables,
-                         result=result)
-            bar.update(len(batch))
     write_report(result, header, delimiter)
     return result
 
