@@ -108,6 +108,11 @@ def _append(*, actor: Any, entries: Sequence[Entry]) -> list[list[Any]]:
     return events
 
 
+def _number(value: int | None) -> str:
+    """JSON of a whole number or None, as the encoder writes it."""
+    return "null" if value is None else f"{value:d}"
+
+
 class _ChainHasher:
     """AuditEvent.compute_hash for rows of one call, without building each row's payload
     from scratch: the canonical JSON of a list is its items' JSON between brackets, and
@@ -131,11 +136,10 @@ class _ChainHasher:
     def next(self, *, seq: int, prev_hash: str, entry: Entry, detail: dict[str, Any]) -> str:
         if (json_detail := self.details.get(id(detail))) is None:
             json_detail = self.details[id(detail)] = self.encode(detail)
-        encode = self.encode
         payload = (
-            f"[{encode(prev_hash)},{encode(seq)},{self.who},{self.text(entry.action)},"
-            f"{self.text(entry.object_type)},{encode(entry.object_id)},"
-            f"{encode(entry.person_id)},{self.request_id},{json_detail}]"
+            f"[{self.encode(prev_hash)},{seq:d},{self.who},{self.text(entry.action)},"
+            f"{self.text(entry.object_type)},{_number(entry.object_id)},"
+            f"{_number(entry.person_id)},{self.request_id},{json_detail}]"
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
