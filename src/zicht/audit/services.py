@@ -51,19 +51,22 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
     """Append entries to the chain in one go (one lock, one insert); the new rows."""
     model: Any = AuditEvent  # built positionally, which the type stubs do not follow
-    return [model(*row) for row in _append(actor=actor, entries=entries)]
+    events: list[list[Any]] = []
+    _append(actor=actor, entries=entries, events=events)
+    return [model(*values) for values in events]
 
 
 def audit_append(*, actor: Any, entries: Sequence[Entry]) -> None:
     """As audit_record_many, for bulk writes that have no use for the model instances
     (building them is a third of the cost of a row)."""
-    _append(actor=actor, entries=entries)
+    _append(actor=actor, entries=entries, events=None)
 
 
-def _append(*, actor: Any, entries: Sequence[Entry]) -> list[list[Any]]:
-    """Hash, chain and insert the entries; each row's values in the model's field order."""
+def _append(*, actor: Any, entries: Sequence[Entry], events: list[list[Any]] | None) -> None:
+    """Hash, chain and insert the entries; to `events`, if given, each row's values in the
+    model's field order."""
     if not entries:
-        return []
+        return
     if not connection.in_atomic_block:
         raise RuntimeError("audit rows are written in the same transaction as the change")
     _lock_chain()
@@ -80,20 +83,22 @@ def _append(*, actor: Any, entries: Sequence[Entry]) -> list[list[Any]]:
     # Imports repeat a handful of details ({"via": "import"}) thousands of times:
     # each distinct object is encoded once per call.
     stored_detail: dict[int, Any] = {}
-    events, rows = [], []
+    rows = []
     for entry in entries:
         seq += 1
         detail = entry.detail or {}
-        hash_ = hashes.next(seq=seq, prev_hash=prev_hash, entry=entry, detail=detail)
+        hash_ = hashes.next(seq=seq, prev_hash=prev_hash, entry=entry)
         # In the model's field order (ADR 0003): id, seq, at, actor_id, actor_username,
         # organisation_id, action, object_type, object_id, person_id, request_id,
         # detail, prev_hash, hash.
         common = (who["actor_id"], who["actor_username"], who["organisation_id"],
                   entry.action, entry.object_type, entry.object_id, entry.person_id,
                   request_id)
-        events.append([None, seq, now, *common, detail, prev_hash, hash_])
-        if (json_detail := stored_detail.get(id(detail))) is None:
-            json_detail = stored_detail[id(detail)] = as_json(detail)
+        if events is not None:
+            events.append([None, seq, now, *common, detail, prev_hash, hash_])
+        # Keyed by the entry's own object, which lives as long as the entries do.
+        if (json_detail := stored_detail.get(id(entry.detail))) is None:
+            json_detail = stored_detail[id(entry.detail)] = as_json(detail)
         rows.append([seq, stored_at, *common, json_detail, prev_hash, hash_])
         prev_hash = hash_
     # One executemany: bulk_create prepares each field of each row through the
@@ -105,7 +110,6 @@ def _append(*, actor: Any, entries: Sequence[Entry]) -> list[list[Any]]:
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-    return events
 
 
 def _number(value: int | None) -> str:
@@ -125,22 +129,18 @@ class _ChainHasher:
         self.who = ",".join([encode(at.astimezone(UTC).isoformat()), encode(actor_id),
                              encode(actor_username), encode(organisation_id)])
         self.request_id = encode(request_id)
-        self.texts: dict[str, str] = {}
-        self.details: dict[int, str] = {}
+        # (action, object type, detail object) -> the JSON around the row's numbers
+        self.kinds: dict[tuple[str, str, int], tuple[str, str]] = {}
 
-    def text(self, value: str) -> str:
-        if (encoded := self.texts.get(value)) is None:
-            encoded = self.texts[value] = self.encode(value)
-        return encoded
-
-    def next(self, *, seq: int, prev_hash: str, entry: Entry, detail: dict[str, Any]) -> str:
-        if (json_detail := self.details.get(id(detail))) is None:
-            json_detail = self.details[id(detail)] = self.encode(detail)
-        payload = (
-            f"[{self.encode(prev_hash)},{seq:d},{self.who},{self.text(entry.action)},"
-            f"{self.text(entry.object_type)},{_number(entry.object_id)},"
-            f"{_number(entry.person_id)},{self.request_id},{json_detail}]"
-        )
+    def next(self, *, seq: int, prev_hash: str, entry: Entry) -> str:
+        key = (entry.action, entry.object_type, id(entry.detail))
+        if (kind := self.kinds.get(key)) is None:
+            encode = self.encode
+            kind = self.kinds[key] = (
+                f"{self.who},{encode(entry.action)},{encode(entry.object_type)}",
+                f"{self.request_id},{encode(entry.detail or {})}]")
+        payload = (f"[{self.encode(prev_hash)},{seq:d},{kind[0]},{_number(entry.object_id)},"
+                   f"{_number(entry.person_id)},{kind[1]}")
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
