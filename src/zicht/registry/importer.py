@@ -601,12 +601,9 @@ class _Table:
 
     def row(self, values: dict[str, Any]) -> list[Any]:
         """One row in column order, each value as the database takes it."""
-        row = []
-        for name, default, convert in self.plan:
-            value = values.get(name)
-            row.append(default if value is None else value if convert is None
-                       else convert(value))
-        return row
+        get = values.get
+        return [default if (value := get(name)) is None else value if convert is None
+                else convert(value) for name, default, convert in self.plan]
 
     def rows(self, common: dict[str, Any], names: tuple[str, ...],
              varying: Sequence[tuple[Any, ...]]) -> list[list[Any]]:
@@ -679,6 +676,8 @@ class _Tables:
 
 
 def _plain(value: Any) -> Any:
+    if type(value) is str:  # noqa: E721 (an enum member is a str too, but not this)
+        return value
     return value.value if isinstance(value, enum.Enum) else value
 
 
