@@ -14,6 +14,10 @@ Three steps:
    its persons, access grants, signals, consents and audit rows, so an
    interrupted run leaves whole batches only and running the same file again
    adds just what is missing.
+
+The steps overlap: the checking processes work ahead while this process
+resolves and writes the rows already checked, in file order and in the same
+batches as if the whole file had been checked first.
 """
 
 from __future__ import annotations
@@ -797,7 +801,7 @@ def _held_objects_unscanned() -> Iterator[Any]:
     until the end of the block.
 
     An import holds hundreds of thousands of objects for its whole run (rows, checked
-    rows, persons), none in a reference cycle. Each full collection walks all of them;
+    rows, persons), hardly any in a reference cycle. Each full collection walks all of them;
     in the importing process that was about a sixth of its CPU time. Does nothing when
     objects are frozen already (a server that froze its own at start-up).
     """
