@@ -58,7 +58,7 @@ def audit_record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEven
 
 def audit_append(*, actor: Any, entries: Sequence[Entry]) -> None:
     """As audit_record_many, for bulk writes that have no use for the model instances
-    (building them is a third of the cost of a row)."""
+    (building them took a fifth of the audit write in a profile of a bulk import)."""
     _append(actor=actor, entries=entries, events=None)
 
 
