@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import cProfile
 import io
+import os
 import pstats
 import resource
 import shutil
@@ -44,7 +45,8 @@ def run(*, quick: bool, workdir: Path, profile_to: Path | None = None) -> dict[s
     from zicht.registry.importer import PARALLEL_FROM_ROWS, default_workers
     from zicht.registry.models import Consent, Person, PersonAccess, Signal
 
-    rows = QUICK_ROWS if quick else ROWS
+    # ZICHT_BENCH_IMPORT_ROWS: a smaller file while working on the import (docs/benchmarks.md).
+    rows = QUICK_ROWS if quick else int(os.environ.get("ZICHT_BENCH_IMPORT_ROWS", ROWS))
     csv_path = workdir / "signals.csv"
     started = perf_counter()
     persons_in_file = write_signals_csv(csv_path, rows=rows)

@@ -125,3 +125,27 @@ def test_postgresql_refuses_to_truncate_the_log(log):
             connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {TABLE}")
     assert AuditEvent.objects.count() == len(log)
+
+
+def test_rows_written_in_bulk_carry_the_hash_compute_hash_gives(caseworker):
+    from zicht.audit.services import Entry, audit_append, audit_record_many
+
+    caseworker.username = "ĳsbrand “quoted” \\ user"
+    shared = {"via": "import"}
+    entries = [
+        Entry("person.create", "registry.person", 7, 7, shared),
+        Entry("signal.create", "registry.signal", 12, 7, shared),
+        Entry("consent.create", "registry.consent", 3, None,
+              {"state": "given", "purpose": "care", "nested": {"b": [1, 2.5], "a": "ü"}}),
+        Entry("search"),
+        Entry("zoeken", detail={"term": "Łódź \n\t", "n": None, "ok": True}),
+    ]
+    with transaction.atomic():
+        audit_append(actor=caseworker, entries=entries)
+        audit_record_many(actor=None, entries=entries[2:])
+        audit_append(actor=None, entries=entries[:1])
+
+    stored = list(AuditEvent.objects.order_by("seq"))
+    assert len(stored) == 9
+    assert [event.compute_hash() for event in stored] == [event.hash for event in stored]
+    assert verify_chain().ok

@@ -88,3 +88,11 @@ def test_a_rewrapped_data_key_needs_only_the_new_master_key():
         assert rewrapped.decrypt_json(token) == "secret"
         with pytest.raises(InvalidToken):
             key.decrypt_json(token)  # still wrapped with the removed master key
+
+
+@pytest.mark.parametrize("name", [
+    "".join(map(chr, range(128))), "  Anne-Marie  O'Neil ", "JAN\tde\nVRIES", "D.J. 2nd", "",
+])
+def test_ascii_names_are_normalised_as_every_other_name(name):
+    # A non-ASCII letter at the end sends the name down the general path.
+    assert normalise_name(name + " é") == (normalise_name(name) + " e").strip()

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import translation
 
-from tests.factories import UserFactory, make_person
+from tests.factories import OrganisationFactory, UserFactory, make_person
 from zicht.audit.models import AuditEvent
 from zicht.audit.selectors import verify_chain
 from zicht.organisations.models import Role
@@ -417,4 +417,74 @@ def test_checking_in_several_processes_gives_the_same_result(tmp_path, caseworke
         n = int(signal.external_ref.removeprefix("AD-"))
         assert signal.narrative == f"Narrative {n}"
         assert signal.person.identity["given_names"] == f"Person{n % 3}"
+    assert verify_chain().ok
+
+
+def stored_by(organisation) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What an import stored for one organisation, with ids replaced by their order."""
+    persons = list(Person.objects.filter(registering_organisation=organisation).order_by("pk"))
+    rank = {person.pk: n for n, person in enumerate(persons)}
+    signals = list(Signal.objects.filter(reporting_organisation=organisation).order_by("pk"))
+    consents = list(Consent.objects.filter(organisation=organisation).order_by("pk"))
+    ranks = {
+        "registry.person": rank,
+        "registry.signal": {s.pk: n for n, s in enumerate(signals)},
+        "registry.consent": {c.pk: n for n, c in enumerate(consents)},
+    }
+    audit = AuditEvent.objects.filter(organisation_id=organisation.pk).order_by("seq")
+    return {
+        "persons": [(p.identity, p.name_birth_index, p.consent_registration, p.consent_care,
+                     p.consent_police, p.duty_registered) for p in persons],
+        "signals": [(s.external_ref, rank[s.person_id], s.signalled_on, s.forms, s.indicators,
+                     s.narrative, s.indicators_other, s.age_group, s.minor_at_signal)
+                    for s in signals],
+        "grants": sorted(rank[pk] for pk in PersonAccess.objects.filter(
+            organisation=organisation).values_list("person_id", flat=True)),
+        "consents": [(rank[c.person_id], c.purpose, c.state, c.recorded_on) for c in consents],
+        "audit": [(e.action, ranks.get(e.object_type, {}).get(e.object_id),
+                   rank.get(e.person_id), e.detail) for e in audit],
+    }
+
+
+def test_a_pipelined_import_stores_and_reports_what_one_process_does(tmp_path, monkeypatch):
+    # Chunks of 4 rows checked ahead by two processes, batches of 5 written meanwhile:
+    # persons, duplicates and consents cross chunk and batch boundaries.
+    monkeypatch.setattr(importer, "PARALLEL_FROM_ROWS", 1)
+    monkeypatch.setattr(importer, "_CHECK_CHUNK", 4)
+    rows = [row(external_ref=f"AD-{n}", given_names=f"Person{n % 7}",
+                narrative=f"Narrative {n}" if n % 3 else "",
+                signalled_on=f"2025-03-{10 + n % 9:02d}",
+                consent_care=("given", "refused", "")[n % 3],
+                consent_police="withdrawn" if n % 4 == 0 else "")
+            for n in range(26)]
+    rows[5]["forms"] = "unknown"                     # rejected
+    rows[9]["external_ref"] = "AD-2"                 # reference used twice
+    rows[13]["birth_date"] = "2099-01-01"            # rejected
+    rows[17].update(given_names="", family_name="", aliases="Red")  # alias only: never merged
+    rows[20]["external_ref"] = ""                    # gets a fingerprint
+    results, stored, reports = [], [], []
+    for workers in (1, 2):
+        organisation = OrganisationFactory(name=f"Stichting {workers}")
+        user = UserFactory(organisation=organisation, role=Role.CASEWORKER,
+                           username=f"caseworker{workers}")
+        make_person(user, given_names="Person3", family_name="Popescu",
+                    birth_date="1998-07-14")     # registered before: reused
+        path = write_csv(tmp_path / f"signals-{workers}.csv", rows)
+
+        result = importer.import_signals(actor=user, path=path, batch_size=5,
+                                         workers=workers, progress=False)
+
+        results.append((result.imported, result.rejected, result.persons_created,
+                        result.persons_reused, result.consents))
+        stored.append(stored_by(organisation))
+        reports.append(read_report(result.report_path))
+        again = importer.import_signals(actor=user, path=path, batch_size=5, workers=workers,
+                                        progress=False)
+        # The second AD-2 counts as imported before now: its reference is taken.
+        assert (again.imported, again.already_imported) == (0, result.imported + 1)
+        assert stored_by(organisation) == stored[-1]
+
+    assert results[0] == results[1] == (23, 3, 7, 1, results[0][4])
+    assert stored[0] == stored[1]
+    assert reports[0] == reports[1] and [r["line"] for r in reports[0]] == ["7", "11", "15"]
     assert verify_chain().ok

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 GENESIS_HASH = "0" * 64
 # The canonical JSON of a row. One encoder for all rows: json.dumps with options
 # builds a new one per call, a cost a bulk import pays for every audit row.
-_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class AuditEvent(models.Model):
@@ -42,7 +42,7 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def compute_hash(self) -> str:
-        payload = _CANONICAL_JSON.encode(
+        payload = CANONICAL_JSON.encode(
             [
                 self.prev_hash,
                 self.seq,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -85,9 +86,17 @@ class DataKey:
         return DataKey(master_cipher().rotate(self.wrapped.encode()).decode())
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def normalise_name(value: str) -> str:
     """Case, diacritics, punctuation and spacing do not make a different name."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    value = value or ""
+    if value.isascii():
+        # The same result as below, sooner: NFKD leaves ASCII as it is, nothing in it
+        # combines, and its letters and digits are all it has that isalnum() accepts.
+        return " ".join(_NOT_ASCII_ALNUM.sub(" ", value.lower()).split())
+    decomposed = unicodedata.normalize("NFKD", value)
     letters = "".join(c for c in decomposed if not unicodedata.combining(c))
     kept = "".join(c if c.isalnum() else " " for c in letters.casefold())
     return " ".join(kept.split())
@@ -98,6 +107,4 @@ def blind_index(*, given_names: str, family_name: str, birth_date: str) -> str:
     message = "|".join(
         ["v1", normalise_name(given_names), normalise_name(family_name), birth_date or ""]
     )
-    return hmac.new(
-        settings.BLIND_INDEX_KEY.encode(), message.encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.digest(settings.BLIND_INDEX_KEY.encode(), message.encode(), hashlib.sha256).hex()
