@@ -47,7 +47,17 @@ def _pk(value: int | str) -> int:
     return pk
 
 
-def persons_visible_to(actor: User) -> QuerySet[Person]:
+# A person is processed only while neither erased nor restricted (GDPR art. 17, 18):
+# both leave every worklist, view and edit; zicht.privacy alone still reaches them.
+IN_PROCESSING = Q(erased_at__isnull=True, restricted_at__isnull=True)
+
+
+def persons_known_to(actor: User) -> QuerySet[Person]:
+    """Every person the actor's organisation holds, erased and restricted ones included.
+
+    Only for handling data-subject requests (zicht.privacy.access); everything else
+    uses `persons_visible_to`.
+    """
     if not actor.is_authenticated or not actor.sees_person_content:
         return Person.objects.none()
     organisation = actor.organisation
@@ -65,6 +75,10 @@ def persons_visible_to(actor: User) -> QuerySet[Person]:
         # CoMensha: the role given by mistake at, say, the police must not undo a refusal.
         visible |= Q(consent_registration=ConsentState.GIVEN) | Q(duty_registered=True)
     return Person.objects.filter(visible)
+
+
+def persons_visible_to(actor: User) -> QuerySet[Person]:
+    return persons_known_to(actor).filter(IN_PROCESSING)
 
 
 def access_person(actor: User, person_id: int | str) -> Person:
