@@ -170,7 +170,7 @@ def _audit(actor: User, person: Person) -> list[dict[str, Any]]:
     names = dict(Organisation.objects.filter(
         pk__in={e.organisation_id for e in events if e.organisation_id}).values_list("pk", "name"))
     return [_row(e, ["seq", "at", "actor_username", "action", "object_type", "object_id"],
-                 organisation=names.get(e.organisation_id, "")) for e in events]
+                 organisation=names.get(e.organisation_id or 0, "")) for e in events]
 
 
 def _requests(person: Person) -> list[dict[str, Any]]:

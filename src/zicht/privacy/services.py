@@ -35,7 +35,7 @@ from .models import PrivacyRequest
 from .selectors import export_data
 
 MAX_REFERENCE = 64
-AUDIT_ACTIONS = {
+AUDIT_ACTIONS: dict[str, str] = {
     RequestKind.EXPORT: "person.export",
     RequestKind.ERASURE: "person.erase",
     RequestKind.RESTRICTION: "person.restrict",
