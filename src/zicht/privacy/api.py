@@ -43,6 +43,8 @@ class RestrictInput(LiftInput):
                                                     for g in RESTRICTION_GROUNDS])
 
 
+PERSON_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                             description="The person's number (P-123: 123).")
 EXPORT_GROUND = OpenApiParameter("legal_ground", OpenApiTypes.STR, enum=[*EXPORT_GROUNDS],
                                  description="Art. 15 (access, default) or art. 20.")
 
@@ -60,10 +62,11 @@ class PrivacyPersonViewSet(viewsets.ViewSet):
     """Access, erasure and restriction of one person, on a lawful request."""
 
     serializer_class = PrivacyRequestSerializer
+    lookup_value_regex = "[0-9]+"
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                     enum=[*reports.FORMATS]), EXPORT_GROUND],
+                                     enum=[*reports.FORMATS]), PERSON_ID, EXPORT_GROUND],
         responses={(200, "application/json"): OpenApiTypes.OBJECT,
                    (200, "text/html"): OpenApiTypes.STR,
                    (200, "application/pdf"): OpenApiTypes.BINARY},
@@ -82,7 +85,8 @@ class PrivacyPersonViewSet(viewsets.ViewSet):
             f'{disposition}; filename="person-{data["person"]["id"]}.{file_format}"')
         return response
 
-    @extend_schema(request=EraseInput, responses={200: PrivacyRequestSerializer})
+    @extend_schema(request=EraseInput, responses={200: PrivacyRequestSerializer},
+                   parameters=[PERSON_ID])
     @action(detail=True, methods=["post"])
     def erase(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Erase the person: final. 409 if already erased or still in care."""
@@ -90,7 +94,8 @@ class PrivacyPersonViewSet(viewsets.ViewSet):
                                      **_valid(request, pk, EraseInput))
         return Response(PrivacyRequestSerializer(done).data)
 
-    @extend_schema(request=RestrictInput, responses={200: PrivacyRequestSerializer})
+    @extend_schema(request=RestrictInput, responses={200: PrivacyRequestSerializer},
+                   parameters=[PERSON_ID])
     @action(detail=True, methods=["post"])
     def restrict(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Restrict processing (art. 18). 409 if already restricted or erased."""
@@ -98,7 +103,8 @@ class PrivacyPersonViewSet(viewsets.ViewSet):
                                         **_valid(request, pk, RestrictInput))
         return Response(PrivacyRequestSerializer(done).data)
 
-    @extend_schema(request=LiftInput, responses={200: PrivacyRequestSerializer})
+    @extend_schema(request=LiftInput, responses={200: PrivacyRequestSerializer},
+                   parameters=[PERSON_ID])
     @action(detail=True, methods=["post"])
     def lift(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Lift a restriction (art. 18(3)). 409 if the person is not restricted."""
