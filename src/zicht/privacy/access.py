@@ -15,7 +15,7 @@ from zicht.core.exceptions import NotFound
 from zicht.organisations.models import User
 from zicht.pathway.access import is_national_coordinator, referrals_known_to
 from zicht.pathway.models import Referral
-from zicht.registry.access import MAX_ID, persons_known_to
+from zicht.registry.access import id_or_not_found, persons_known_to
 from zicht.registry.models import Person
 
 PERMISSION = "privacy.handle_requests"
@@ -31,20 +31,10 @@ def require_privacy_officer(actor: User) -> None:
         raise NotFound()
 
 
-def _pk(value: int | str) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if not 1 <= pk <= MAX_ID:
-        raise NotFound()
-    return pk
-
-
 def access_person_for_request(actor: User, person_id: int | str) -> Person:
     """The person, if the actor is an officer of an organisation holding them; else NotFound."""
     require_privacy_officer(actor)
-    person = persons_known_to(actor).filter(pk=_pk(person_id)).first()
+    person = persons_known_to(actor).filter(pk=id_or_not_found(person_id)).first()
     if person is None:
         raise NotFound()
     return person

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -49,15 +50,6 @@ EXPORT_GROUND = OpenApiParameter("legal_ground", OpenApiTypes.STR, enum=[*EXPORT
                                  description="Art. 15 (access, default) or art. 20.")
 
 
-def _valid(request: AuthenticatedRequest, pk: str,
-           serializer: type[serializers.Serializer]) -> dict[str, Any]:
-    """The input, checked after the person: an unknown person is 404 whatever was sent."""
-    access_person_for_request(request.user, pk)
-    checked = serializer(data=request.data)
-    checked.is_valid(raise_exception=True)
-    return dict(checked.validated_data)
-
-
 class PrivacyPersonViewSet(viewsets.ViewSet):
     """Access, erasure and restriction of one person, on a lawful request."""
 
@@ -78,39 +70,37 @@ class PrivacyPersonViewSet(viewsets.ViewSet):
         data = services.person_export(
             actor=request.user, person_id=pk,
             legal_ground=request.query_params.get("legal_ground") or LegalGround.ACCESS)
-        response = HttpResponse(reports.render(data, file_format),
-                                content_type=reports.CONTENT_TYPES[file_format])
-        disposition = "inline" if file_format == "html" else "attachment"
-        response["Content-Disposition"] = (
-            f'{disposition}; filename="person-{data["person"]["id"]}.{file_format}"')
-        return response
+        return reports.http_response(data, file_format)
+
+    def _act(self, request: AuthenticatedRequest, pk: str,
+             serializer: type[serializers.Serializer], service: Callable[..., Any]) -> Response:
+        # The person first: an unknown person is 404 whatever was sent.
+        access_person_for_request(request.user, pk)
+        checked = serializer(data=request.data)
+        checked.is_valid(raise_exception=True)
+        done = service(actor=request.user, person_id=pk, **checked.validated_data)
+        return Response(PrivacyRequestSerializer(done).data)
 
     @extend_schema(request=EraseInput, responses={200: PrivacyRequestSerializer},
                    parameters=[PERSON_ID])
     @action(detail=True, methods=["post"])
     def erase(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Erase the person: final. 409 if already erased or still in care."""
-        done = services.person_erase(actor=request.user, person_id=pk,
-                                     **_valid(request, pk, EraseInput))
-        return Response(PrivacyRequestSerializer(done).data)
+        return self._act(request, pk, EraseInput, services.person_erase)
 
     @extend_schema(request=RestrictInput, responses={200: PrivacyRequestSerializer},
                    parameters=[PERSON_ID])
     @action(detail=True, methods=["post"])
     def restrict(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Restrict processing (art. 18). 409 if already restricted or erased."""
-        done = services.person_restrict(actor=request.user, person_id=pk,
-                                        **_valid(request, pk, RestrictInput))
-        return Response(PrivacyRequestSerializer(done).data)
+        return self._act(request, pk, RestrictInput, services.person_restrict)
 
     @extend_schema(request=LiftInput, responses={200: PrivacyRequestSerializer},
                    parameters=[PERSON_ID])
     @action(detail=True, methods=["post"])
     def lift(self, request: AuthenticatedRequest, pk: str) -> Response:
         """Lift a restriction (art. 18(3)). 409 if the person is not restricted."""
-        done = services.person_restriction_lift(actor=request.user, person_id=pk,
-                                                **_valid(request, pk, LiftInput))
-        return Response(PrivacyRequestSerializer(done).data)
+        return self._act(request, pk, LiftInput, services.person_restriction_lift)
 
 
 def register(router: Any) -> None:

@@ -5,21 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zicht.registry.forms import AccessibleForm
+from zicht.registry.forms import AccessibleForm, person_number_field
 
 from .codes import ERASURE_GROUNDS, RESTRICTION_GROUNDS, LegalGround
 from .services import MAX_REFERENCE
 
 
 class FindPersonForm(AccessibleForm):
-    person = forms.IntegerField(
-        label=_("Person number"), min_value=1,
-        help_text=_("The number after P- in the person's reference, e.g. 123 for P-123."),
-        error_messages={"required": _("Give the number of the person, e.g. 123."),
-                        "invalid": _("Give the number only, without P-, e.g. 123."),
-                        "min_value": _("Give the number only, without P-, e.g. 123.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    person = person_number_field()
 
 
 class LiftForm(AccessibleForm):

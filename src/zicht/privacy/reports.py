@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -107,3 +108,12 @@ def render(data: dict[str, Any], file_format: str) -> bytes:
     if file_format == "pdf":
         return render_pdf(data)
     return render_html(data).encode()
+
+
+def http_response(data: dict[str, Any], file_format: str) -> HttpResponse:
+    """The export as a download (JSON, PDF) or a page to read (HTML)."""
+    response = HttpResponse(render(data, file_format), content_type=CONTENT_TYPES[file_format])
+    disposition = "inline" if file_format == "html" else "attachment"
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="person-{data["person"]["id"]}.{file_format}"')
+    return response

@@ -77,11 +77,7 @@ def export(request: AuthenticatedHttpRequest, person_id: str, file_format: str) 
         data = services.person_export(actor=request.user, person_id=person_id)
     except NotFound:
         raise Http404() from None
-    response = HttpResponse(reports.render(data, file_format),
-                            content_type=reports.CONTENT_TYPES[file_format])
-    disposition = "inline" if file_format == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="person-{person_id}.{file_format}"'
-    return response
+    return reports.http_response(data, file_format)
 
 
 class _Action(NamedTuple):
