@@ -166,8 +166,11 @@ def retention_apply(*, actor: Any = None, apply: bool = False, today: date | Non
         # second run picks up the rest (erased persons are no candidates any more).
         with transaction.atomic():
             locked = Person.objects.select_for_update().get(pk=person.pk)
-            anonymise_person(locked, actor=actor, legal_ground=LegalGround.RETENTION, reference="",
-                   today=today)
+            # Looked at again under the lock: restricted, erased or taken into care since.
+            if locked.restricted_at or locked.erased_at or erasure_blockers(locked):
+                continue
+            anonymise_person(locked, actor=actor, legal_ground=LegalGround.RETENTION,
+                             reference="", today=today)
     with transaction.atomic():
         anonymous = AnonymousSignal.objects.select_for_update().filter(pk__in=signals)
         AnonymousSignalAddition.objects.filter(signal__in=anonymous).update(

@@ -125,7 +125,7 @@ def person_erase(*, actor: User, person_id: int | str, legal_ground: str,
     person = _locked(access_person_for_request(actor, person_id))
     ground = _clean_ground(legal_ground, ERASURE_GROUNDS)
     return anonymise_person(person, actor=actor, legal_ground=ground,
-                  reference=_clean_reference(reference), today=timezone.localdate())
+                            reference=_clean_reference(reference), today=timezone.localdate())
 
 
 @transaction.atomic
