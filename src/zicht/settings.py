@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zicht.wegwijzer",
     "zicht.linkage",
     "zicht.figures",
+    "zicht.privacy",
     "huey.contrib.djhuey",
 ]
 
@@ -223,6 +224,13 @@ PATHWAY_REFERRAL_ANSWER_WORKING_DAYS = int(os.environ.get("ZICHT_REFERRAL_ANSWER
 PATHWAY_REFERRAL_URGENT_ANSWER_HOURS = int(os.environ.get("ZICHT_REFERRAL_URGENT_ANSWER_HOURS", 24))
 PATHWAY_REFERRAL_EXPIRE_DAYS = int(os.environ.get("ZICHT_REFERRAL_EXPIRE_DAYS", 30))
 PATHWAY_OTHER_GROUNDS_REVIEW_DAYS = int(os.environ.get("ZICHT_OTHER_GROUNDS_REVIEW_DAYS", 28))
+
+# Retention (docs/privacy.md): after how long `zicht retention apply` anonymises a person
+# whose case was closed, a person whose signals were never followed up (no pathway, referral
+# or placement), and an anonymous signal of the public guide. 0 switches a kind off.
+RETENTION_CLOSED_CASE_YEARS = int(os.environ.get("ZICHT_RETENTION_CLOSED_CASE_YEARS", 7))
+RETENTION_UNFOLLOWED_SIGNAL_YEARS = int(os.environ.get("ZICHT_RETENTION_UNFOLLOWED_SIGNAL_YEARS", 5))
+RETENTION_ANONYMOUS_SIGNAL_DAYS = int(os.environ.get("ZICHT_RETENTION_ANONYMOUS_SIGNAL_DAYS", 365))
 
 # Wegwijzer (docs/wegwijzer.md): key of the HMACs over client addresses and receipt codes;
 # attempts per client per window before a proof of work is asked; its difficulty in bits.

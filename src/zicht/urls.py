@@ -10,6 +10,7 @@ from zicht.figures.api import register as register_figures_api
 from zicht.linkage.api import register as register_linkage_api
 from zicht.organisations.api import OrganisationViewSet
 from zicht.pathway.api import DeadlineViewSet, PathwayViewSet, RedressViewSet, ReferralViewSet
+from zicht.privacy.api import register as register_privacy_api
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
 from zicht.shelters.api import PlacementViewSet, ShelterViewSet
 
@@ -31,6 +32,7 @@ router.register("placements", PlacementViewSet, basename="placement")
 register_programme_api(router)
 register_figures_api(router)
 register_linkage_api(router)
+register_privacy_api(router)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -48,6 +50,7 @@ urlpatterns = [
     path("linkage/", include("zicht.linkage.urls")),
     path("programme/", include("zicht.actionplan.urls")),
     path("figures/", include("zicht.figures.urls")),
+    path("privacy/", include("zicht.privacy.urls")),
     path("", include("zicht.registry.urls")),
 ]
 

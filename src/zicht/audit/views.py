@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from zicht.core.exceptions import NotFound
 from zicht.organisations.models import Organisation
-from zicht.registry.forms import AccessibleForm
+from zicht.registry.forms import AccessibleForm, person_number_field
 
 from .models import AuditEvent
 from .selectors import access_audit_log, audit_events_for
@@ -49,14 +49,7 @@ class EventRow:
 
 
 class AuditSearchForm(AccessibleForm):
-    person = forms.IntegerField(
-        label=_("Person number"), min_value=1,
-        help_text=_("The number after P- in the person's reference, e.g. 123 for P-123."),
-        error_messages={"required": _("Give the number of the person, e.g. 123."),
-                        "invalid": _("Give the number only, without P-, e.g. 123."),
-                        "min_value": _("Give the number only, without P-, e.g. 123.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    person = person_number_field()
     action = forms.ChoiceField(
         label=_("Action"), required=False,
         choices=[("", _("All actions")), *PERSON_ACTIONS.items()],

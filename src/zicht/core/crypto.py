@@ -81,6 +81,14 @@ class DataKey:
             return None
         return json.loads(self._fernet.decrypt(token.encode()))
 
+    def forget(self) -> None:
+        """Drop this key from the process's caches: the last copy after crypto-shredding."""
+        for keys in list(_generated):
+            if keys[0] == self.wrapped:
+                del _generated[keys]
+        # lru_cache cannot drop one entry; an erasure is rare, unwrapping again is cheap.
+        _unwrap.cache_clear()
+
     def rewrapped(self) -> DataKey:
         """The same data key, wrapped with the newest master key."""
         return DataKey(master_cipher().rotate(self.wrapped.encode()).decode())

@@ -73,7 +73,8 @@ def _record(person: Person) -> dict[str, Any]:
 def registry_batches(queryset: Any = None, *, batch_size: int = BATCH_SIZE
                      ) -> Iterator[list[tuple[Person, dict[str, Any]]]]:
     """Persons with their decrypted identity, `batch_size` at a time."""
-    queryset = Person.objects.all() if queryset is None else queryset
+    # An erased person has no identity left to compare (zicht.privacy).
+    queryset = Person.objects.filter(erased_at__isnull=True) if queryset is None else queryset
     batch: list[tuple[Person, dict[str, Any]]] = []
     for person in queryset.order_by("pk").iterator(chunk_size=batch_size):
         batch.append((person, _record(person)))
@@ -88,7 +89,7 @@ def _registry_frame(*, actor: User | None, progress: Progress | None,
                     purpose: str) -> tuple[pd.DataFrame, dict[int, Any]]:
     rows: list[dict[str, Any]] = []
     updated: dict[int, Any] = {}
-    total = Person.objects.count()
+    total = Person.objects.filter(erased_at__isnull=True).count()
     for batch in registry_batches():
         rows += [record for _person, record in batch]
         for person, _record_of in batch:

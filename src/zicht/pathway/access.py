@@ -41,7 +41,9 @@ def is_national_coordinator(actor: User) -> bool:
             and actor.organisation.kind == OrganisationKind.COMENSHA)
 
 
-def referrals_visible_to(actor: User) -> QuerySet[Referral]:
+def referrals_known_to(actor: User) -> QuerySet[Referral]:
+    """Referrals of the actor's organisation, erased and restricted persons' included:
+    only for data-subject requests (zicht.privacy); lists use `referrals_visible_to`."""
     if not actor.is_authenticated or not actor.sees_person_content:
         return Referral.objects.none()
     if is_national_coordinator(actor):
@@ -49,6 +51,12 @@ def referrals_visible_to(actor: User) -> QuerySet[Referral]:
     return Referral.objects.filter(
         Q(from_organisation_id=actor.organisation_id) | Q(to_organisation_id=actor.organisation_id)
     )
+
+
+def referrals_visible_to(actor: User) -> QuerySet[Referral]:
+    # An erased or restricted person leaves every worklist (registry.access.IN_PROCESSING).
+    return referrals_known_to(actor).filter(person__erased_at__isnull=True,
+                                            person__restricted_at__isnull=True)
 
 
 def access_referral(actor: User, referral_id: int | str) -> Referral:

@@ -248,8 +248,11 @@ def describe_deadlines(deadlines: Sequence[Deadline], *, today: date | None = No
 def deadlines_falling_due(*, today: date, days: int) -> dict[Organisation, list[Deadline]]:
     """Open deadlines due within `days` days (and those overdue), per responsible
     organisation — for `zicht deadlines remind`, which runs as the system."""
+    # A restricted person's deadlines are not processed (GDPR art. 18): no reminders.
     rows = (Deadline.objects.filter(closed_on__isnull=True, due_on__isnull=False,
-                                    due_on__lte=today + timedelta(days=days))
+                                    due_on__lte=today + timedelta(days=days),
+                                    person__restricted_at__isnull=True,
+                                    person__erased_at__isnull=True)
             .select_related("responsible_organisation")
             .order_by("responsible_organisation__name", "due_on", "pk"))
     grouped: dict[Organisation, list[Deadline]] = defaultdict(list)

@@ -36,7 +36,7 @@ def sharing_purpose(organisation: Organisation) -> str:
 MAX_ID = 2**63 - 1
 
 
-def _pk(value: int | str) -> int:
+def id_or_not_found(value: int | str) -> int:
     """An id as a number, or NotFound: a malformed or impossible id is just an unknown one."""
     try:
         pk = int(value)
@@ -47,7 +47,17 @@ def _pk(value: int | str) -> int:
     return pk
 
 
-def persons_visible_to(actor: User) -> QuerySet[Person]:
+# A person is processed only while neither erased nor restricted (GDPR art. 17, 18):
+# both leave every worklist, view and edit; zicht.privacy alone still reaches them.
+IN_PROCESSING = Q(erased_at__isnull=True, restricted_at__isnull=True)
+
+
+def persons_known_to(actor: User) -> QuerySet[Person]:
+    """Every person the actor's organisation holds, erased and restricted ones included.
+
+    Only for handling data-subject requests (zicht.privacy.access); everything else
+    uses `persons_visible_to`.
+    """
     if not actor.is_authenticated or not actor.sees_person_content:
         return Person.objects.none()
     organisation = actor.organisation
@@ -67,9 +77,13 @@ def persons_visible_to(actor: User) -> QuerySet[Person]:
     return Person.objects.filter(visible)
 
 
+def persons_visible_to(actor: User) -> QuerySet[Person]:
+    return persons_known_to(actor).filter(IN_PROCESSING)
+
+
 def access_person(actor: User, person_id: int | str) -> Person:
     """The person, if the actor may see them; otherwise NotFound, whatever the reason."""
-    person = persons_visible_to(actor).filter(pk=_pk(person_id)).first()
+    person = persons_visible_to(actor).filter(pk=id_or_not_found(person_id)).first()
     if person is None:
         raise NotFound()
     return person
@@ -104,7 +118,7 @@ def signals_visible_to(actor: User) -> QuerySet[Signal]:
 
 
 def access_signal(actor: User, signal_id: int | str) -> Signal:
-    signal = signals_visible_to(actor).select_related("person").filter(pk=_pk(signal_id)).first()
+    signal = signals_visible_to(actor).select_related("person").filter(pk=id_or_not_found(signal_id)).first()
     if signal is None:
         raise NotFound()
     return signal
@@ -123,7 +137,7 @@ def consents_visible_to(actor: User) -> QuerySet[Consent]:
 
 
 def access_consent(actor: User, consent_id: int | str) -> Consent:
-    consent = consents_visible_to(actor).filter(pk=_pk(consent_id)).first()
+    consent = consents_visible_to(actor).filter(pk=id_or_not_found(consent_id)).first()
     if consent is None:
         raise NotFound()
     return consent

@@ -39,6 +39,18 @@ class SummaryError:
     message: str
 
 
+def person_number_field() -> djforms.IntegerField:
+    """The number of a person as people write it after P-, for search forms."""
+    return djforms.IntegerField(
+        label=_("Person number"), min_value=1,
+        help_text=_("The number after P- in the person's reference, e.g. 123 for P-123."),
+        error_messages={"required": _("Give the number of the person, e.g. 123."),
+                        "invalid": _("Give the number only, without P-, e.g. 123."),
+                        "min_value": _("Give the number only, without P-, e.g. 123.")},
+        widget=djforms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class AccessibleForm(djforms.Form):
     """A form whose errors can be listed, and linked, in an error summary.
 

@@ -53,7 +53,7 @@ from zicht.core.exceptions import ApplicationError
 from zicht.organisations.models import Organisation, User
 
 from . import validation as v
-from .access import require_may_report
+from .access import IN_PROCESSING, require_may_report
 from .codes import ConsentState, Purpose
 from .models import AccessReason, Consent, Person, PersonAccess, Signal
 from .services import build_identity, signal_fields
@@ -521,8 +521,10 @@ class _Resolver:
         """Persons this organisation registered before: new signals go to them."""
         wanted = sorted(i for i in indexes if i not in self.persons)
         for chunk in _chunks(wanted, _LOOKUP_CHUNK):
+            # Not a restricted person (GDPR art. 18): their record is not processed.
             found = Person.objects.filter(
-                registering_organisation=self.organisation, name_birth_index__in=chunk,
+                IN_PROCESSING, registering_organisation=self.organisation,
+                name_birth_index__in=chunk,
             ).order_by("pk").only("pk", "data_key", "name_birth_index", "duty_registered")
             for person in found:
                 self.persons.setdefault(person.name_birth_index, _PersonRef(

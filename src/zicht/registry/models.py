@@ -63,6 +63,12 @@ class Person(models.Model):
     # Set once an organisation with a duty to register reported the person.
     duty_registered = models.BooleanField(default=False)
 
+    # Data-subject rights (zicht.privacy). Erased: the data key and every identifying
+    # field are destroyed, the columns figures count are kept. Restricted (GDPR art. 18):
+    # kept, but out of every worklist and edit until the restriction is lifted.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    restricted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("person")
@@ -77,6 +83,14 @@ class Person(models.Model):
     @cached_property
     def identity(self) -> dict[str, Any]:
         return DataKey(self.data_key).decrypt_json(self.identity_ciphertext) or {}
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.restricted_at is not None
 
     @property
     def display_name(self) -> str:

@@ -332,7 +332,9 @@ def keys_rotate(*, actor: User | None, data_keys: bool = False, batch_size: int 
     last_pk = 0
     while True:
         with transaction.atomic():
-            batch = list(Person.objects.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+            # An erased person has no data key left to rotate (zicht.privacy).
+            batch = list(Person.objects.filter(pk__gt=last_pk, erased_at__isnull=True)
+                         .order_by("pk")[:batch_size])
             if not batch:
                 break
             for person in batch:
