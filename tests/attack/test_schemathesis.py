@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
@@ -59,6 +61,17 @@ def real_ids(world: World, path: str) -> list[int]:
     match = re.match(r"^/api/v1/([^/]+)/\{", path)
     kind = _KIND_OF_COLLECTION.get(match.group(1), "") if match else ""
     return world.objects.get(kind, [])
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():  # type: ignore[no-untyped-def]
+    """Schemathesis calls the WSGI app directly. Like Django's test client, keep the app from
+    closing the connection between requests: that would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.label)

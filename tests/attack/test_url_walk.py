@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
@@ -59,7 +60,10 @@ def urls_of(route: Route, world: World) -> Iterator[str]:
     for parameter in route.parameters:
         kind = _kind(parameter, route.name)
         ids = world.objects.get(kind or "", [])
-        choices.append([str(ids[0]), str(ids[-1])] if ids else list(_OTHER_VALUES))
+        if parameter == "app_label":
+            choices.append(sorted({model._meta.app_label for model in admin.site._registry}))
+        else:
+            choices.append([str(ids[0]), str(ids[-1])] if ids else list(_OTHER_VALUES))
     seen: set[str] = set()
     for values in _combinations(choices):
         try:
