@@ -109,7 +109,8 @@ def test_a_signal_intake_killed_midway_stores_nothing_and_answers_503(api, polic
         response = client.post("/api/v1/signals/", {
             "person": person.pk, "signalled_on": "2025-03-01", "forms": ["sexual"],
             "indicators": ["deception"], "municipality": "GM0363",
-            "source": "own_observation", "narrative": "Seen at work."}, format="json")
+            "source": "own_observation", "narrative": "Seen at work."}, format="json",
+            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
     assert "try again" in response.json()["detail"]
     assert after_the_fault() == before
