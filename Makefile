@@ -10,9 +10,10 @@ MO := src/zicht/locale/nl/LC_MESSAGES/django.mo
 DEMO_SEED ?= 1
 DEMO_PERSONS ?= 5000
 PYTEST_ARGS ?=
+FUZZ_EXAMPLES ?= 200
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo demo-reset serve test test-postgres bench lint static messages chromium pango clean
+.PHONY: install demo demo-reset serve test test-postgres fuzz bench lint static messages chromium pango clean
 
 install: $(STAMP) $(VENDOR)/.built messages pango ## virtualenv, dependencies, static assets, translations
 
@@ -54,6 +55,9 @@ test: install chromium ## the whole suite (SQLite; DATABASE_URL=postgres://… f
 
 test-postgres: install chromium ## the whole suite against the local PostgreSQL server
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest $(PYTEST_ARGS)
+
+fuzz: install ## schemathesis with FUZZ_EXAMPLES (200) examples per API operation and role draw
+	ZICHT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/attack/test_schemathesis.py $(PYTEST_ARGS)
 
 bench: install ## benchmarks; results printed and written to benchmarks/results/
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)

@@ -16,6 +16,8 @@ from zicht.shelters.api import PlacementViewSet, ShelterViewSet
 
 # API paths that match no route still answer in JSON.
 handler404 = "zicht.core.views.page_not_found"
+# A database that is full, timed out or gone answers 503 with a message (core/exceptions.py).
+handler500 = "zicht.core.views.server_error"
 
 router = DefaultRouter()
 router.register("persons", PersonViewSet, basename="person")

@@ -40,6 +40,18 @@ def test_a_bad_dimension_is_a_400_naming_the_field(registry, api):
     assert "by" in response.json()
 
 
+@pytest.mark.parametrize("url", [
+    "/api/v1/figures/tables/?year=126618&by=sex", "/api/v1/figures/tables/?year=0&by=sex",
+    "/api/v1/figures/chain/?year=126618", "/api/v1/figures/jobs/99999999999999999999999/",
+])
+def test_a_year_or_id_past_what_the_calendar_or_database_holds_is_400_naming_it(registry, api,
+                                                                                  url):
+    user = UserFactory(organisation=registry.orgs[OrganisationKind.NGO], role=Role.ANALYST)
+    response = api.as_user(user).get(url)
+    assert response.status_code == 400
+    assert set(response.json()) <= {"year", "id"}
+
+
 def test_an_analyst_cannot_deliver_chain_figures_but_the_inspectorate_can(registry, api):
     inspectorate = registry.orgs[OrganisationKind.LABOUR_INSPECTORATE]
     body = {"organisation": inspectorate.pk, "year": 2023, "form": "labour",

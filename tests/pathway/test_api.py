@@ -153,14 +153,59 @@ def test_a_referral_to_police_without_consent_is_400_with_a_clear_message(api, c
     assert not Referral.objects.exists()
 
 
+@pytest.mark.parametrize("body", [{"reason": ""}, {}], ids=["empty reason", "no reason field"])
 def test_declining_without_a_reason_is_400_naming_reason(api, caseworker, person,
-                                                         coordinator_user):
+                                                         coordinator_user, body):
     referral = services.referral_propose(actor=caseworker, person_id=person.pk,
                                          to_organisation_id=coordinator_user.organisation_id,
                                          purpose="care_coordination")
     response = api.as_user(coordinator_user).post(f"/api/v1/referrals/{referral.pk}/decline/",
-                                                  {"reason": ""}, format="json")
+                                                  body, format="json")
     assert response.status_code == 400 and "reason" in response.json()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.PROPOSED
+
+
+def test_the_national_coordinator_reads_no_note_about_a_person_it_may_not_see(
+        api, caseworker, person, coordinator_user, national_coordinator):
+    referral = services.referral_propose(actor=caseworker, person_id=person.pk,
+                                         to_organisation_id=coordinator_user.organisation_id,
+                                         purpose="care_coordination", note="Sleeps at the car wash")
+    seen_by_coordinator = api.as_user(national_coordinator).get(f"/api/v1/referrals/{referral.pk}/")
+    assert seen_by_coordinator.status_code == 200
+    assert seen_by_coordinator.json()["note"] == ""
+    assert seen_by_coordinator.json()["person_name"] == ""
+    listed = api.as_user(national_coordinator).get("/api/v1/referrals/").json()["results"]
+    assert [r["note"] for r in listed] == [""]
+    # The receiver reads why before it accepts; the sender reads what it wrote.
+    for party in (coordinator_user, caseworker):
+        body = api.as_user(party).get(f"/api/v1/referrals/{referral.pk}/").json()
+        assert body["note"] == "Sleeps at the car wash"
+
+
+def test_the_referrals_page_shows_the_national_coordinator_no_note_it_may_not_see(
+        client, caseworker, person, coordinator_user, national_coordinator):
+    referral = services.referral_propose(
+        actor=caseworker, person_id=person.pk, now=timezone.now() - timedelta(days=5),
+        to_organisation_id=coordinator_user.organisation_id, purpose="care_coordination",
+        note="Sleeps at the car wash")
+    client.force_login(national_coordinator)
+    page = client.get("/pathway/referrals/?box=escalated")
+    assert page.status_code == 200
+    assert f"#{referral.person_id}" in page.content.decode()
+    assert "car wash" not in page.content.decode()
+    client.force_login(coordinator_user)
+    assert "car wash" in client.get("/pathway/referrals/?box=incoming").content.decode()
+
+
+def test_a_pathway_without_decisions_reads_null_dates_as_the_schema_says(api, caseworker,
+                                                                         person, client):
+    body = api.as_user(caseworker).get(f"/api/v1/pathways/{person.pk}/").json()
+    assert body["victim_status_decided_on"] is None and body["case_closed_on"] is None
+    schema = client.get("/api/schema/?format=json").json()
+    fields = schema["components"]["schemas"]["Pathway"]["properties"]
+    assert fields["victim_status_decided_on"]["nullable"] is True
+    assert fields["case_closed_on"]["nullable"] is True
 
 
 def test_a_referral_abroad_through_the_api(api, caseworker, person):
@@ -200,6 +245,14 @@ def test_bad_list_filters_are_400_naming_the_parameter(api, caseworker):
     assert "box" in client.get("/api/v1/referrals/?box=spam").json()
     assert "person" in client.get("/api/v1/deadlines/?person=x").json()
     assert "overdue" in client.get("/api/v1/deadlines/?overdue=maybe").json()
+
+
+@pytest.mark.parametrize("query", ["due_within=99999999999999", "due_within=-1",
+                                   "person=99999999999999999999999"])
+def test_numbers_past_what_the_calendar_or_the_database_holds_are_400(api, caseworker, query):
+    response = api.as_user(caseworker).get(f"/api/v1/deadlines/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
 
 
 def test_deadlines_through_the_api(api, police_officer):

@@ -1,4 +1,4 @@
-"""Request id for the audit log, and a body size limit that answers in JSON."""
+"""Request id for the audit log, a body size limit that answers in JSON, database failures."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from .exceptions import database_unavailable_response
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -56,3 +58,16 @@ class ApiBodySizeMiddleware:
                     status=413,
                 )
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that hit a full disk, a timeout or a lost connection answers 503, not 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return database_unavailable_response(request, exception)

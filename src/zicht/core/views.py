@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import sys
 
 from django.conf import settings
 from django.db import connection
@@ -14,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .exceptions import database_unavailable_response
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -65,3 +68,14 @@ def metrics(request: HttpRequest) -> HttpResponse:
     from django_prometheus.exports import ExportToDjangoView
 
     return ExportToDjangoView(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while it handles the exception, so sys.exc_info() still holds it: a
+    # database failure outside any view (a middleware saving the session) is a 503 too.
+    response = database_unavailable_response(request, sys.exc_info()[1])
+    if response is not None:
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)

@@ -5,7 +5,7 @@ Thin: parsing and the answer's shape here; rules in services, selectors and acce
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from zicht.core.exceptions import ApplicationError, NotFound
 from zicht.core.typing import AuthenticatedRequest
 from zicht.organisations.models import Organisation
+from zicht.registry.access import MAX_ID
 
 from . import access, selectors, services
 from .codes import JobKind
@@ -27,11 +28,19 @@ from .models import ChainFigure, Job
 from .tables import labels
 
 
-def _int(value: Any, field: str) -> int:
+def _int(value: Any, field: str, *, low: int = 0, high: int = MAX_ID) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise ApplicationError("Give a whole number.", field=field) from None
+    # Past BIGINT, or a year past the calendar: bad input, not a server error.
+    if not low <= number <= high:
+        raise ApplicationError(f"Give a whole number from {low} to {high}.", field=field)
+    return number
+
+
+def _year(value: Any) -> int:
+    return _int(value, "year", low=MINYEAR, high=MAXYEAR)
 
 
 def _date(value: Any, field: str) -> date:
@@ -70,7 +79,7 @@ class TableViewSet(viewsets.ViewSet):
         access.require_figures(request.user)
         params = request.query_params
         if params.get("year"):
-            start, end = year_bounds(_int(params["year"], "year"))
+            start, end = year_bounds(_year(params["year"]))
         elif params.get("start") and params.get("end"):
             start, end = _date(params["start"], "start"), _date(params["end"], "end")
         else:
@@ -120,7 +129,7 @@ class ChainFigureViewSet(viewsets.ViewSet):
     @extend_schema(responses={200: ChainFigureSerializer(many=True)})
     def list(self, request: AuthenticatedRequest) -> Response:
         access.require_figures(request.user)
-        years = [_int(request.query_params["year"], "year")] if request.query_params.get(
+        years = [_year(request.query_params["year"])] if request.query_params.get(
             "year") else None
         out = []
         for entry in selectors.chain_figures(actor=request.user, years=years):

@@ -41,6 +41,14 @@ def is_national_coordinator(actor: User) -> bool:
             and actor.organisation.kind == OrganisationKind.COMENSHA)
 
 
+def may_read_referral_note(actor: User, referral: Referral, *, person_visible: bool) -> bool:
+    """The sender's note describes the person: for whoever sees the person, and for the two
+    organisations of the referral (the receiver reads why before it accepts). The national
+    coordinator sees every referral, but a note only of a person it may see."""
+    return person_visible or actor.organisation_id in (referral.from_organisation_id,
+                                                       referral.to_organisation_id)
+
+
 def referrals_known_to(actor: User) -> QuerySet[Referral]:
     """Referrals of the actor's organisation, erased and restricted persons' included:
     only for data-subject requests (zicht.privacy); lists use `referrals_visible_to`."""

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from zicht.core.idempotency import idempotent
 from zicht.organisations.models import User
+from zicht.registry.access import MAX_ID
 
 from . import selectors, services
 from .models import Deadline, Pathway, RedressClaim, Referral
@@ -55,6 +56,8 @@ from .serializers import (
     VictimStatusInputSerializer,
 )
 
+# A century of days: far enough for any worklist, near enough for date arithmetic.
+MAX_DUE_WITHIN_DAYS = 36_500
 PERSON_FILTER = OpenApiParameter("person", OpenApiTypes.INT, description="Only this person's.")
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
@@ -73,14 +76,18 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any, **kw: Any)
     return dict(serializer.validated_data)
 
 
-def _int_param(request: Request, name: str) -> int | None:
+def _int_param(request: Request, name: str, *, low: int = 0, high: int = MAX_ID) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise serializers.ValidationError({name: ["Give a whole number."]}) from None
+    # An id past BIGINT, or a day count past the calendar, is bad input, not a server error.
+    if not low <= value <= high:
+        raise serializers.ValidationError({name: [f"Give a whole number from {low} to {high}."]})
+    return value
 
 
 def _bool_param(request: Request, name: str) -> bool | None:
@@ -274,7 +281,8 @@ class ReferralViewSet(AuditedPageMixin, viewsets.GenericViewSet):
         OpenApiParameter("mine", OpenApiTypes.BOOL,
                          description="Only those your organisation is responsible for."),
         OpenApiParameter("overdue", OpenApiTypes.BOOL),
-        OpenApiParameter("due_within", OpenApiTypes.INT, description="Due within this many days."),
+        OpenApiParameter("due_within", OpenApiTypes.INT,
+                         description="Due within this many days (0 to 36,500)."),
         OpenApiParameter("include_closed", OpenApiTypes.BOOL),
     ]),
     create=extend_schema(request=DeadlineInputSerializer, responses={201: DeadlineSerializer},
@@ -293,7 +301,7 @@ class DeadlineViewSet(AuditedPageMixin, viewsets.GenericViewSet):
             actor=_actor(request), person_id=_int_param(request, "person"),
             mine=bool(_bool_param(request, "mine")),
             include_closed=bool(_bool_param(request, "include_closed")),
-            due_within_days=_int_param(request, "due_within"),
+            due_within_days=_int_param(request, "due_within", high=MAX_DUE_WITHIN_DAYS),
             overdue=_bool_param(request, "overdue"),
         ).prefetch_related("extensions")
         return self.audited_page(request, deadlines, selectors.describe_deadlines)

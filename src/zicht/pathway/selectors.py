@@ -30,6 +30,7 @@ from .access import (
     claims_visible_to,
     deadlines_visible_to,
     is_national_coordinator,
+    may_read_referral_note,
     referrals_visible_to,
 )
 from .codes import ReferralStatus
@@ -170,6 +171,8 @@ def describe_referrals(actor: User, referrals: Sequence[Referral], *,
                        and referral.answer_due_at < now)
         extra = referral.__dict__  # shown-only attributes, not model fields
         extra["person_visible"] = shown
+        extra["shown_note"] = referral.note if may_read_referral_note(
+            actor, referral, person_visible=shown) else ""
         extra["person_label"] = (person.display_name or f"#{person.pk}") if shown else (
             f"#{person.pk}")
         extra["minor"] = person_is_minor(person, today)

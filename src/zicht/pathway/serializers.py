@@ -89,7 +89,9 @@ class ReferralSerializer(serializers.ModelSerializer):
     person_name = serializers.SerializerMethodField(
         help_text="Empty until the person is visible to you (the receiver: once accepted).")
     minor = serializers.BooleanField(read_only=True)
-    note = serializers.CharField(read_only=True)
+    note = serializers.CharField(
+        source="shown_note", read_only=True, default="",
+        help_text="The sender's note; empty for a national coordinator who may not see the person.")
     age_hours = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(read_only=True,
                                        help_text="Open and past its answer time.")
@@ -141,11 +143,11 @@ class PathwaySerializer(serializers.Serializer):
     victim_status = serializers.CharField(source="pathway.victim_status")
     victim_status_htcds = serializers.SerializerMethodField()
     victim_status_organisation = OrganisationRefField(source="pathway.victim_status_organisation", allow_null=True)
-    victim_status_decided_on = serializers.DateField(source="pathway.victim_status_decided_on")
+    victim_status_decided_on = serializers.DateField(source="pathway.victim_status_decided_on", allow_null=True)
     victim_status_reason = serializers.CharField(source="pathway.victim_status_reason")
     case_status = serializers.CharField(source="pathway.case_status")
     case_status_htcds = serializers.SerializerMethodField()
-    case_closed_on = serializers.DateField(source="pathway.case_closed_on")
+    case_closed_on = serializers.DateField(source="pathway.case_closed_on", allow_null=True)
     closing_reason = serializers.CharField(source="pathway.closing_reason")
     residence_status = serializers.CharField(source="pathway.residence_status")
     guardian = serializers.CharField(source="pathway.guardian")

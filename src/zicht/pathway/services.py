@@ -698,7 +698,7 @@ def referral_accept(*, actor: User, referral_id: int, reason: str = "",
 
 
 @transaction.atomic
-def referral_decline(*, actor: User, referral_id: int, reason: str,
+def referral_decline(*, actor: User, referral_id: int, reason: str = "",
                      now: datetime | None = None) -> Referral:
     referral = _open_referral_for_answer(actor, referral_id, side="to")
     _close_referral(referral, actor=actor, status=ReferralStatus.DECLINED,
