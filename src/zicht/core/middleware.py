@@ -10,8 +10,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from .exceptions import database_unavailable_response
-
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -70,4 +68,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # Imported here: the logging configuration loads this module (for the request id)
+        # before Django's apps are ready, and `exceptions` imports DRF, which needs them.
+        from .exceptions import database_unavailable_response
+
         return database_unavailable_response(request, exception)
