@@ -22,7 +22,7 @@ from tests.attack.world import ALFA_MARKER, BETA_MARKER, ROLES, World
 _KINDS = ("person", "signal", "consent", "pathway", "referral", "deadline", "redress",
           "placement", "shelter", "organisation")
 # Values tried for parameters that name no object of the world (formats, codes).
-_OTHER_VALUES = ("1", "html", "2025-H1", "nl")
+_OTHER_VALUES = ("1", "html", "2025-H1", "nl", "restrict")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ def routes(patterns=None, namespace: str = "", inherited: tuple[str, ...] = ()) 
 
 
 def _kind(parameter: str, name: str) -> str | None:
-    for source in (parameter, name):
+    # Only an id parameter takes its kind from the URL's name: a format or an action does not.
+    names_an_id = parameter in ("pk", "id") or parameter.endswith("_id")
+    for source in (parameter, name) if names_an_id else (parameter,):
         for kind in _KINDS:
             if kind in source:
                 return kind
