@@ -80,8 +80,7 @@ def chain(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_figures(request.user)
     year = _year(request)
     funnels = []
-    for form in FUNNEL_FORMS:
-        funnel = selectors.funnel(actor=request.user, year=year, form=form)
+    for funnel in selectors.funnels(actor=request.user, year=year, forms=FUNNEL_FORMS):
         svg = charts.to_svg(charts.funnel_spec(funnel)) if any(
             s.value is not None for s in funnel.steps) else ""
         funnels.append((funnel, funnel.drop_offs(), svg))
