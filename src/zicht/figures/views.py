@@ -24,6 +24,7 @@ from .codes import JobKind, Measure
 from .counting import DIMENSIONS, year_bounds
 from .models import Job
 from .reports import FUNNEL_FORMS, _table_view
+from .suppression import threshold_setting
 from .tables import TOTAL
 
 
@@ -69,7 +70,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "year": year, "row": row, "col": col, "view": view, "error": error,
         "dimensions": [(key, str(d.label)) for key, d in DIMENSIONS.items()],
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 10, -1)),
-        "total": TOTAL,
+        "total": TOTAL, "threshold": threshold_setting(),
     })
 
 
