@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import render
 from .counting import DIMENSIONS
 from .selectors import Funnel
 from .services import Published
@@ -70,7 +71,8 @@ def _template(kind: str, language: str | None) -> dict[str, Any]:
             x=x, y=y, text="category:N").transform_filter(alt.datum.last)
         chart = alt.layer(lines, points, ends, data=alt.Data(values=["@data@"])).properties(
             width=420, height=240, title="@title@",
-        ).configure_view(stroke="#767676").configure_axis(labelFontSize=11, titleFontSize=12)
+        ).configure(aria=False).configure_view(stroke="#767676").configure_axis(
+            labelFontSize=11, titleFontSize=12)
         return dict(chart.to_dict(validate=False))
     # "crosstab": a balloon plot, one panel, no text mark per cell.
     x = alt.X(field="@x_field@", type="nominal", sort=["@x_sort@"], title="@x_title@",
@@ -87,7 +89,8 @@ def _template(kind: str, language: str | None) -> dict[str, Any]:
         width=alt.Step(24), height=alt.Step(20),
         title=alt.TitleParams("@title@", subtitle=_(
             "Dot area: persons; × suppressed; no dot: none")),
-    ).configure_view(stroke="#767676").configure_axis(grid=True, gridColor="#d0d0d0")
+    ).configure(aria=False).configure_view(stroke="#767676").configure_axis(
+        grid=True, gridColor="#d0d0d0")
     return dict(chart.to_dict(validate=False))
 
 
@@ -171,7 +174,7 @@ def funnel_spec(funnel: Funnel) -> dict[str, Any]:
                 "year": funnel.year, "form": DIMENSIONS["form"].label_of(funnel.form)},
             subtitle=_("* corrected after publication") if any(
                 s.corrected for s in funnel.steps) else ""),
-    ).configure_view(stroke=None)
+    ).configure(aria=False).configure_view(stroke=None)
     return chart.to_dict(validate=False)
 
 
@@ -183,9 +186,7 @@ def _change(drop: int | None) -> str:
 
 
 def to_svg(spec: dict[str, Any]) -> str:
-    import vl_convert
-
-    return str(vl_convert.vegalite_to_svg(spec))
+    return render.svg(spec)
 
 
 def to_png(spec: dict[str, Any], *, scale: float = 2) -> bytes:

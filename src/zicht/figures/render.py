@@ -23,11 +23,15 @@ MAX_WORKERS = 4
 
 
 def svg(spec: dict[str, Any] | None) -> str:
+    """The chart as SVG, hidden from assistive technology: Vega gives its marks ARIA
+    roles without names, and every page puts the chart in a labelled figure (role
+    "img") next to the table that holds its numbers."""
     if not spec:
         return ""
     import vl_convert
 
-    return str(vl_convert.vegalite_to_svg(spec))
+    drawn = str(vl_convert.vegalite_to_svg(spec))
+    return drawn.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
 def svgs(specs: Sequence[dict[str, Any] | None], *,
