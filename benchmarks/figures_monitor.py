@@ -20,7 +20,8 @@ the year after, so the period's bounds decide; DuckDB counts those outcomes by t
 rules from their own Parquet files.
 
 On PostgreSQL: `python -m benchmarks.figures_monitor --postgres URL [--quick]`
-creates a scratch database on that server, runs the same, and drops it.
+creates a scratch database on that server (the given database's name with
+"_bench_figures"), runs the same, and drops it.
 """
 
 from __future__ import annotations
@@ -510,11 +511,12 @@ def _main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     import psycopg
 
-    scratch = "zicht_bench_figures"
+    # Named after the database given, so that runs for different databases never meet.
+    base, database = args.postgres.rsplit("/", 1)
+    scratch = f"{database.split('?')[0] or 'zicht'}_bench_figures"
     with psycopg.connect(args.postgres, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
         admin.execute(f"CREATE DATABASE {scratch}")
-    base = args.postgres.rsplit("/", 1)[0]
     workdir = Path(tempfile.mkdtemp(prefix="zicht-bench-figures-"))
     (workdir / "static").mkdir()
     os.environ.update(DJANGO_SETTINGS_MODULE="zicht.settings", ZICHT_VAR_DIR=str(workdir),
@@ -522,10 +524,20 @@ def _main(argv: list[str]) -> int:
     import django
 
     django.setup()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     try:
         result = run(quick=args.quick)
-        print(summary(result))
+        result["load_average_start"] = load_at_start
+        text = f"{summary(result)}\n  load average {load_at_start[0]} at the start"
+        print(text)
         print(json.dumps(result, indent=2, default=str))
+        from datetime import datetime
+
+        results = Path(__file__).resolve().parent / "results"
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = f"figures-postgres{'-quick' if args.quick else ''}-{stamp}"
+        (results / f"{name}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+        (results / f"{name}.txt").write_text(text + "\n")
     finally:
         from django.db import connections
 
