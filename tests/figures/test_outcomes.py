@@ -154,3 +154,9 @@ def test_the_funnel_hides_identified_victims_that_the_published_table_hides(regi
     identified = funnel.steps[1]
     assert identified.suppressed and identified.value is None and identified.shown == "x"
     assert funnel.drop_offs()[1] is None
+
+
+def test_any_two_dimensions_cross_even_those_the_yearly_monitor_leaves_out(registry):
+    registry.person(citizenships=["RO"], signals=[{"on": dt.date(2024, 5, 1), "sector": "A"}])
+    table = build_table(counted_rows(start=Y2024[0], end=Y2024[1]), ["citizenship", "sector"])
+    assert table.cells[table.row_keys.index("RO")][table.col_keys.index("A")] == 1
