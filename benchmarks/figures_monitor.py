@@ -531,10 +531,11 @@ def _main(argv: list[str]) -> int:
         text = f"{summary(result)}\n  load average {load_at_start[0]} at the start"
         print(text)
         print(json.dumps(result, indent=2, default=str))
-        from datetime import datetime
+        from datetime import UTC, datetime
 
         results = Path(__file__).resolve().parent / "results"
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        # In UTC: Django has set the process's time zone to the project's by now.
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         name = f"figures-postgres{'-quick' if args.quick else ''}-{stamp}"
         (results / f"{name}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
         (results / f"{name}.txt").write_text(text + "\n")
