@@ -34,6 +34,7 @@ import os
 import pstats
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -545,6 +546,7 @@ def _main(argv: list[str]) -> int:
         connections.close_all()
         with psycopg.connect(args.postgres, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
+        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
