@@ -47,6 +47,51 @@ class Registry:
                                         ended_on=ended_on,
                                         placing_organisation=self.orgs[OrganisationKind.NGO])
 
+    # Pathway outcomes, written straight to the pathway's tables as well.
+    def pathway(self, person: Person):  # type: ignore[no-untyped-def]
+        from zicht.pathway.models import Pathway
+
+        return Pathway.objects.get_or_create(person=person)[0]
+
+    def decide(self, person: Person, status: str, *, on: dt.date):  # type: ignore[no-untyped-def]
+        from zicht.pathway.models import VictimStatusDecision
+
+        return VictimStatusDecision.objects.create(
+            pathway=self.pathway(person), status=status, decided_on=on, reason="test",
+            organisation=self.orgs[OrganisationKind.POLICE], decided_by=self.user)
+
+    def deadline(self, person: Person, kind: str, *, starts_on: dt.date,  # type: ignore[no-untyped-def]
+                 due_on: dt.date | None = None, closed_on: dt.date | None = None):
+        from zicht.pathway.models import Deadline
+
+        return Deadline.objects.create(
+            person=person, pathway=self.pathway(person), kind=kind, rule=kind,
+            starts_on=starts_on, due_on=due_on, closed_on=closed_on,
+            responsible_organisation=self.orgs[OrganisationKind.MUNICIPALITY])
+
+    def aangifte(self, person: Person, *, on: dt.date):  # type: ignore[no-untyped-def]
+        from zicht.pathway.models import CriminalCase
+
+        return CriminalCase.objects.create(
+            pathway=self.pathway(person), aangifte_on=on, created_by=self.user,
+            police_organisation=self.orgs[OrganisationKind.POLICE])
+
+    def claim(self, person: Person, *, filed_on: dt.date,  # type: ignore[no-untyped-def]
+              outcome: str = "pending", decided_on: dt.date | None = None):
+        from zicht.pathway.models import RedressClaim
+
+        return RedressClaim.objects.create(
+            person=person, pathway=self.pathway(person), route="injured_party",
+            amount_claimed=1000, filed_on=filed_on, decided_on=decided_on, outcome=outcome,
+            responsible_organisation=self.orgs[OrganisationKind.NGO], created_by=self.user)
+
+    def link(self, *persons: Person, cluster: int) -> None:
+        """Put registrations in one cluster, as duplicate detection would."""
+        from zicht.linkage.models import ClusterMembership
+
+        for person in persons:
+            ClusterMembership.objects.create(person=person, cluster_id=cluster)
+
     def signal(self, person: Person, *, on: dt.date, forms: list[str] = ("sexual",),
                kind: str = OrganisationKind.NGO, municipality: str = "GM0363",
                scope: str = "domestic", sector: str = "") -> Signal:
@@ -66,9 +111,10 @@ def registry(db) -> Registry:  # type: ignore[no-untyped-def]
 
 
 def random_registry(registry: Registry, *, seed: int, persons: int) -> None:
-    """A varied synthetic population over 2023–2024."""
+    """A varied synthetic population over 2023–2024, with pathway outcomes around 2024."""
     rng = random.Random(seed)
     municipalities = [m.code for r in REGIONS for m in r.municipalities] + ["GM9999"]
+    made: list[Person] = []
     for _ in range(persons):
         signals = []
         for _ in range(rng.choice([1, 1, 1, 2, 3])):
@@ -92,3 +138,40 @@ def random_registry(registry: Registry, *, seed: int, persons: int) -> None:
             started = dt.date(rng.choice([2022, 2023, 2024]), rng.randint(1, 12), 1)
             registry.place(person, started_on=started, ended_on=rng.choice(
                 [None, started + dt.timedelta(days=rng.randint(10, 400))]))
+        pathway_outcomes(registry, rng, person)
+        made.append(person)
+    # Some registrations are the same person: duplicate detection put them in a cluster.
+    for cluster, index in enumerate(range(0, len(made) - 1, 12), start=1):
+        registry.link(made[index], made[index + 1], cluster=cluster)
+
+
+def _day(rng: random.Random) -> dt.date:
+    """A day from 2023 to 2025: the year 2024 and either side of it."""
+    return dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(3 * 365))
+
+
+def pathway_outcomes(registry: Registry, rng: random.Random, person: Person) -> None:
+    """Decisions, reflection periods, aangiftes with B8 permits and claims, dated around 2024."""
+    if rng.random() < 0.6:
+        decided = _day(rng)
+        registry.decide(person, rng.choice(["identified", "identified", "not_victim"]),
+                        on=decided)
+        if rng.random() < 0.3:  # decided again later
+            registry.decide(person, rng.choice(["identified", "not_victim", "possible"]),
+                            on=decided + dt.timedelta(days=rng.randint(0, 200)))
+    if rng.random() < 0.45:
+        offered = _day(rng)
+        registry.deadline(person, "reflection_period", starts_on=offered,
+                          due_on=offered + dt.timedelta(days=91),
+                          closed_on=rng.choice([None, offered + dt.timedelta(days=30)]))
+    if rng.random() < 0.45:
+        made_on = _day(rng)
+        registry.aangifte(person, on=made_on)
+        if rng.random() < 0.6:
+            registry.deadline(person, "b8_permit", starts_on=made_on, closed_on=rng.choice(
+                [None, made_on + dt.timedelta(days=rng.randint(1, 500))]))
+    if rng.random() < 0.5:
+        filed = _day(rng)
+        outcome = rng.choice(["pending", "awarded", "partly_awarded", "rejected", "settled"])
+        registry.claim(person, filed_on=filed, outcome=outcome, decided_on=None
+                       if outcome == "pending" else filed + dt.timedelta(days=rng.randint(0, 400)))

@@ -15,6 +15,8 @@ from django.utils import translation
 from tests.figures.conftest import random_registry
 from zicht.core.exceptions import ApplicationError
 from zicht.figures import demo, selectors, services
+from zicht.figures.counting import counted_rows
+from zicht.figures.exports import htcds as htcds_export
 from zicht.figures.exports import microdata
 from zicht.figures.models import ChainFigure
 from zicht.organisations.models import Organisation, OrganisationKind
@@ -135,7 +137,12 @@ def test_the_exports_write_their_files(registry, tmp_path):
                  and r["age"] == "TOTAL" and r["citizen"] == "TOTAL" and r["expl"] == "TOTAL")
     htcds = list(csv.DictReader((tmp_path / "htcds.csv").open()))
     assert int(total["OBS_VALUE"]) == len(htcds)
-    assert {r["vic_TraffickingStatus"] for r in htcds} == {"PossibleVictimOfTrafficking"}
+    # The status decided in the pathway by the end of the year, in HTCDS's value names.
+    rows = counted_rows(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
+    assert Counter(r["vic_TraffickingStatus"] for r in htcds) == Counter(
+        htcds_export.TRAFFICKING_STATUS[status] for status in rows.values("victim_status"))
+    assert {r["vic_TraffickingStatus"] for r in htcds} == {
+        "PossibleVictimOfTrafficking", "ActualVictimOfTrafficking", "NotAVictimOfTrafficking"}
     assert all(r["OBS_FLAG"] == "c" for r in eurostat if r["OBS_VALUE"] == "")
 
 

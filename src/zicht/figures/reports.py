@@ -6,10 +6,8 @@ files are done, so a report can be re-run (or interrupted) safely.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from zicht.organisations.models import User
 
-from . import charts, selectors, services
+from . import charts, render, selectors, services
 from .counting import DIMENSIONS
 from .exports import excel
 from .selectors import ChainEntry, Funnel, Monitor, Progress
@@ -77,9 +75,8 @@ def context_for(monitor: Monitor, *, actor: User | None, progress: Progress | No
     years = sorted(next(iter(monitor.trends.values()), {monitor.year: None}))
     entries = selectors.chain_figures(actor=actor, years=years)
     funnels: list[tuple[Funnel, list[int | None], str]] = []
-    for form in FUNNEL_FORMS:
-        funnel = selectors.funnel(actor=actor, year=monitor.year, form=form,
-                                  rows=monitor.rows)
+    for funnel in selectors.funnels(actor=actor, year=monitor.year, forms=FUNNEL_FORMS,
+                                    monitor=monitor):
         if any(step.value is not None for step in funnel.steps[2:]):
             svg = charts.to_svg(charts.funnel_spec(funnel)) if charts_on else ""
             funnels.append((funnel, funnel.drop_offs(), svg))
@@ -94,11 +91,11 @@ def context_for(monitor: Monitor, *, actor: User | None, progress: Progress | No
 
 def render_all(specs: list[dict[str, Any] | None], *, progress: Progress | None = None
                ) -> list[str]:
-    """SVGs of the specs, rendered in threads: vl-convert works outside the GIL."""
+    """SVGs of the specs, drawn in worker processes when there are many (render.py)."""
     if progress:
         progress("charts", 0, len(specs))
-    with ThreadPoolExecutor(max_workers=max(1, min(8, os.cpu_count() or 1))) as pool:
-        svgs = list(pool.map(lambda spec: charts.to_svg(spec) if spec else "", specs))
+    svgs = render.svgs(specs, done=(lambda n: progress("charts", n, len(specs)))
+                       if progress else None)
     if progress:
         progress("charts", len(specs), len(specs))
     return svgs

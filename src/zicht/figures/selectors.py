@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db import transaction
 
+from zicht.core.exceptions import ApplicationError
 from zicht.organisations.models import User
 
 from . import access, services
 from .codes import FUNNEL_MEASURES, Measure
-from .counting import CountedRows, counted_rows, signals_by_form, year_bounds
+from .counting import IDENTIFIED, CountedRows, counted_rows, signals_by_form, year_bounds
 from .models import ChainFigure
 from .suppression import threshold_setting
 from .tables import monitor_specs
@@ -29,6 +30,8 @@ class Monitor:
     tables: dict[tuple[str, ...], services.Published]
     # Per earlier year, the one-way tables: what the trend charts draw.
     trends: dict[str, dict[int, services.Published]] = field(default_factory=dict)
+    # Signals per form in the year (the funnels' first step), counted once.
+    signals_by_form: dict[str, int] = field(default_factory=dict)
 
 
 def monitor(*, actor: User | None, year: int, trend_years: int = 5,
@@ -53,7 +56,8 @@ def _monitor(*, actor: User | None, year: int, trend_years: int,
                                               rows=rows)
         if progress and done % 10 == 0:
             progress("tables", done, total)
-    result = Monitor(year=year, rows=rows, tables=tables)
+    result = Monitor(year=year, rows=rows, tables=tables,
+                     signals_by_form=signals_by_form(start=start, end=end))
     singles = [dims for dims in specs if len(dims) == 1]
     for offset, earlier in enumerate(range(year - trend_years + 1, year + 1), start=1):
         first, last = year_bounds(earlier)
@@ -137,40 +141,73 @@ class Funnel:
         return out
 
 
-def funnel(*, actor: User | None, year: int, form: str,
-           rows: CountedRows | None = None) -> Funnel:
-    """Signals → registered victims → investigations → OM cases → rulings → convictions.
+def funnels(*, actor: User | None, year: int, forms: Sequence[str],
+            monitor: Monitor | None = None) -> list[Funnel]:
+    """The chain funnel of each form:
+    signals → identified victims → investigations → OM cases → rulings → convictions.
 
-    The first two come from the registry by the counting rules and are suppressed
-    below the threshold; the rest are the chain organisations' own current
-    revisions, summed over organisations.
+    The first two come from the registry by the counting rules. Identified victims
+    are the units counted in the year whose victim status was "identified" at its
+    end: the cell (form, identified) of the published form × victim status table,
+    so that the funnel hides what that table hides (secondary suppression
+    included). The rest are the chain organisations' own current revisions,
+    summed over organisations.
     """
-    from django.utils.translation import gettext as _
-
     if actor is not None:
         access.require_figures(actor)
     start, end = year_bounds(year)
-    rows = rows if rows is not None else counted_rows(start=start, end=end)
+    by_status: services.Published | None
+    if monitor is not None and monitor.year == year:
+        by_status = monitor.tables[("form", "victim_status")]
+        signals = monitor.signals_by_form
+    else:
+        try:
+            by_status = services.table_publish(actor=actor, start=start, end=end,
+                                               by=("form", "victim_status"))
+        except ApplicationError:
+            # The differencing guard refused the table (it differs from one published
+            # before by a few persons): then the funnel shows no identified victims.
+            by_status = None
+        signals = signals_by_form(start=start, end=end)
+    entries = chain_figures(actor=None, years=[year])
+    return [_funnel(year, form, signals.get(form, 0), by_status, entries) for form in forms]
+
+
+def funnel(*, actor: User | None, year: int, form: str,
+           monitor: Monitor | None = None) -> Funnel:
+    return funnels(actor=actor, year=year, forms=[form], monitor=monitor)[0]
+
+
+def _identified(by_status: services.Published | None, form: str) -> int | None:
+    """The published count of identified victims of this form; None where it is hidden."""
+    if by_status is None:
+        return None
+    table = by_status.table.table
+    if form not in table.row_keys:
+        return 0
+    r, c = table.row_keys.index(form), table.col_keys.index(IDENTIFIED)
+    return by_status.table.shown(r, c)
+
+
+def _funnel(year: int, form: str, signals: int, by_status: services.Published | None,
+            entries: list[ChainEntry]) -> Funnel:
+    from django.utils.translation import gettext as _
+
     threshold = threshold_setting()
-    signals = signals_by_form(start=start, end=end).get(form, 0)
-    victims = sum(1 for forms in rows.forms if form in forms)
+    identified = _identified(by_status, form)
     steps = [
-        FunnelStep("signals", _("Signals"), signals, "zicht", 0 < signals < threshold),
-        FunnelStep("victims", _("Registered victims"), victims, "zicht",
-                   0 < victims < threshold),
+        FunnelStep("signals", _("Signals"), None if 0 < signals < threshold else signals,
+                   "zicht", suppressed=0 < signals < threshold),
+        FunnelStep("identified", _("Identified victims"), identified, "zicht",
+                   suppressed=identified is None),
     ]
-    entries = [e for e in chain_figures(actor=None, years=[year])
-               if e.current.form == form and not e.current.breakdown]
+    mine = [e for e in entries if e.current.form == form and not e.current.breakdown]
     for measure in FUNNEL_MEASURES:
-        mine = [e for e in entries if e.current.measure == measure]
+        delivered = [e for e in mine if e.current.measure == measure]
         steps.append(FunnelStep(
             measure, str(Measure(measure).label),
-            sum(e.current.value for e in mine) if mine else None,
-            "; ".join(sorted({e.current.source for e in mine})),
-            corrected=any(e.corrected_after_publication for e in mine),
-            revision=max((e.current.revision for e in mine), default=None)))
-    for step in steps:
-        if step.suppressed:
-            step.value = None
+            sum(e.current.value for e in delivered) if delivered else None,
+            "; ".join(sorted({e.current.source for e in delivered})),
+            corrected=any(e.corrected_after_publication for e in delivered),
+            revision=max((e.current.revision for e in delivered), default=None)))
     return Funnel(year=year, form=form, steps=steps)
-

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,14 +67,9 @@ def filter_regions(rows: CountedRows, regions: Iterable[str] | None) -> CountedR
     if unknown:
         raise ApplicationError(f"Unknown region(s): {', '.join(sorted(unknown))}.",
                                field="regions")
-    keep = [i for i, region in enumerate(rows.values("region")) if region in wanted]
-    out = CountedRows(start=rows.start, end=rows.end)
-    out.unit = [rows.unit[i] for i in keep]
-    out.signal_id = [rows.signal_id[i] for i in keep]
-    out.signalled_on = [rows.signalled_on[i] for i in keep]
-    out.forms = [rows.forms[i] for i in keep]
-    out.columns = {key: [col[i] for i in keep] for key, col in rows.columns.items()}
-    return out
+    codes, categories = rows.coded("region")
+    keep = np.isin(codes, [i for i, region in enumerate(categories) if region in wanted])
+    return rows.subset(keep)
 
 
 def _entry_keys(table: Table) -> tuple[list[str], list[str]]:

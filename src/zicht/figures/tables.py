@@ -7,19 +7,21 @@ so a total over forms counts that person once (docs/figures.md).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
+
+import numpy as np
 
 from zicht.core.exceptions import ApplicationError
 
 from .counting import DIMENSIONS, CountedRows
 
 TOTAL = "total"
-# Crossed with each other these give tables of thousands of mostly empty cells.
-NOT_CROSSED = frozenset({("citizenship", "sector")})
+# Crossed with each other these give a table of hundreds of mostly small cells: it can
+# be asked for, but the yearly monitor leaves it out.
+NOT_IN_MONITOR = frozenset({("citizenship", "sector")})
 
 
 @dataclass
@@ -63,8 +65,8 @@ def parse_dims(by: str | Sequence[str]) -> tuple[str, ...]:
         if dim not in DIMENSIONS:
             raise ApplicationError(
                 f"Unknown dimension {dim!r}; choose from {', '.join(DIMENSIONS)}.", field="by")
-    if len(dims) == 2 and (dims[0] == dims[1] or tuple(sorted(dims)) in NOT_CROSSED):
-        raise ApplicationError(f"{dims[0]} cannot be crossed with {dims[1]}.", field="by")
+    if len(dims) == 2 and dims[0] == dims[1]:
+        raise ApplicationError(f"{dims[0]} cannot be crossed with itself.", field="by")
     return dims
 
 
@@ -76,70 +78,73 @@ def _keys(dim: str, seen: set[str]) -> list[str]:
     return listed + sorted(seen - set(listed))
 
 
-class _Exploded:
-    """Columns repeated once per form of each unit: what form tables count over."""
-
-    def __init__(self, rows: CountedRows):
-        self.index = [i for i, forms in enumerate(rows.forms) for _ in forms]
-        self.form = [form for forms in rows.forms for form in forms]
-        self._rows = rows
-        self._cache: dict[str, list[str]] = {}
-
-    def column(self, dim: str) -> list[str]:
-        if dim == "form":
-            return self.form
-        if dim not in self._cache:
-            values = self._rows.values(dim)
-            self._cache[dim] = [values[i] for i in self.index]
-        return self._cache[dim]
+def _ordered(dim: str, counts: np.ndarray, categories: list[str]
+             ) -> tuple[list[str], np.ndarray]:
+    """The table's keys for a dimension, and per key the position among `categories`
+    (-1: a listed category that did not occur)."""
+    seen = {category for category, count in zip(categories, counts.tolist(), strict=True)
+            if count}
+    keys = _keys(dim, seen)
+    position = {category: i for i, category in enumerate(categories)}
+    return keys, np.array([position.get(key, -1) for key in keys], dtype=np.int64)
 
 
-def build_table(rows: CountedRows, dims: Sequence[str], *,
-                exploded: _Exploded | None = None) -> Table:
+def _take(counts: np.ndarray, index: np.ndarray) -> list[int]:
+    """counts[index], with 0 where the index is -1."""
+    if not len(index):
+        return []
+    padded = np.append(counts, 0)
+    return [int(v) for v in padded[index]]
+
+
+def build_table(rows: CountedRows, dims: Sequence[str]) -> Table:
+    """Counts by one or two dimensions, with integer codes and numpy (one bincount a table).
+
+    A pair with the form counts over the (unit, form) entries: the other
+    dimension's code is repeated for each form of the unit.
+    """
     dims = parse_dims(dims)
-    if "form" in dims:
-        exploded = exploded or _Exploded(rows)
     if len(dims) == 1:
-        dim = dims[0]
-        # `exploded` is set above whenever the form is a dimension.
-        counts = Counter(exploded.column(dim) if dim == "form" and exploded
-                         else rows.values(dim))
-        keys = _keys(dim, set(counts))
-        cells = [[counts.get(k, 0)] for k in keys]
-        return Table(dim, None, keys, [TOTAL], cells, [c[0] for c in cells],
+        codes, categories = rows.coded(dims[0])
+        counts = np.bincount(codes, minlength=len(categories))
+        keys, index = _ordered(dims[0], counts, categories)
+        cells = [[value] for value in _take(counts, index)]
+        return Table(dims[0], None, keys, [TOTAL], cells, [c[0] for c in cells],
                      [len(rows)], len(rows))
     row_dim, col_dim = dims
-    if "form" in dims:
-        assert exploded is not None  # set above whenever the form is a dimension
-        pairs = Counter(zip(exploded.column(row_dim), exploded.column(col_dim), strict=True))
-    else:
-        pairs = Counter(zip(rows.values(row_dim), rows.values(col_dim), strict=True))
-    row_keys = _keys(row_dim, {r for r, _c in pairs})
-    col_keys = _keys(col_dim, {c for _r, c in pairs})
-    cells = [[pairs.get((r, c), 0) for c in col_keys] for r in row_keys]
-    # Margins: distinct units. Along the form they are not the sum of the cells.
-    row_totals = _margin(rows, row_dim, row_keys, exploded)
-    col_totals = _margin(rows, col_dim, col_keys, exploded)
-    return Table(row_dim, col_dim, row_keys, col_keys, cells, row_totals, col_totals, len(rows))
-
-
-def _margin(rows: CountedRows, dim: str, keys: list[str], exploded: _Exploded | None
-            ) -> list[int]:
-    counts = Counter(exploded.column(dim) if dim == "form" and exploded else rows.values(dim))
-    return [counts.get(k, 0) for k in keys]
+    row_codes, row_categories = rows.coded(row_dim)
+    col_codes, col_categories = rows.coded(col_dim)
+    # Margins count distinct units: along the form that is not the sum of the cells.
+    row_counts = np.bincount(row_codes, minlength=len(row_categories))
+    col_counts = np.bincount(col_codes, minlength=len(col_categories))
+    if row_dim == "form":
+        col_codes = col_codes[rows.form_row]
+    elif col_dim == "form":
+        row_codes = row_codes[rows.form_row]
+    n_cols = len(col_categories)
+    pairs = np.bincount(row_codes * n_cols + col_codes,
+                        minlength=len(row_categories) * n_cols).reshape(-1, n_cols) \
+        if n_cols else np.zeros((len(row_categories), 0), dtype=np.int64)
+    row_keys, row_index = _ordered(row_dim, row_counts, row_categories)
+    col_keys, col_index = _ordered(col_dim, col_counts, col_categories)
+    padded = np.zeros((pairs.shape[0] + 1, pairs.shape[1] + 1), dtype=np.int64)
+    padded[:-1, :-1] = pairs
+    grid = padded[row_index][:, col_index] if len(row_index) and len(col_index) else \
+        np.zeros((len(row_index), len(col_index)), dtype=np.int64)
+    return Table(row_dim, col_dim, row_keys, col_keys, grid.tolist(),
+                 _take(row_counts, row_index), _take(col_counts, col_index), len(rows))
 
 
 def monitor_specs() -> list[tuple[str, ...]]:
     """Every table of the yearly monitor: each dimension alone, and every pair."""
     singles: list[tuple[str, ...]] = [(d,) for d in DIMENSIONS]
     pairs: list[tuple[str, ...]] = [
-        pair for pair in combinations(DIMENSIONS, 2) if tuple(sorted(pair)) not in NOT_CROSSED]
+        pair for pair in combinations(DIMENSIONS, 2) if tuple(sorted(pair)) not in NOT_IN_MONITOR]
     return singles + pairs
 
 
 def monitor_tables(rows: CountedRows) -> dict[tuple[str, ...], Table]:
-    exploded = _Exploded(rows)
-    return {dims: build_table(rows, dims, exploded=exploded) for dims in monitor_specs()}
+    return {dims: build_table(rows, dims) for dims in monitor_specs()}
 
 
 def labels(table: Table) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from .codes import JobKind, Measure
 from .counting import DIMENSIONS, year_bounds
 from .models import Job
 from .reports import FUNNEL_FORMS, _table_view
+from .suppression import threshold_setting
 from .tables import TOTAL
 
 
@@ -69,7 +70,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "year": year, "row": row, "col": col, "view": view, "error": error,
         "dimensions": [(key, str(d.label)) for key, d in DIMENSIONS.items()],
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 10, -1)),
-        "total": TOTAL,
+        "total": TOTAL, "threshold": threshold_setting(),
     })
 
 
@@ -80,8 +81,7 @@ def chain(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_figures(request.user)
     year = _year(request)
     funnels = []
-    for form in FUNNEL_FORMS:
-        funnel = selectors.funnel(actor=request.user, year=year, form=form)
+    for funnel in selectors.funnels(actor=request.user, year=year, forms=FUNNEL_FORMS):
         svg = charts.to_svg(charts.funnel_spec(funnel)) if any(
             s.value is not None for s in funnel.steps) else ""
         funnels.append((funnel, funnel.drop_offs(), svg))

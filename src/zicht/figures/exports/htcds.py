@@ -3,9 +3,10 @@
 One row per person counted in the year (the counting rules apply: no one
 without a legal basis leaves zicht this way), with the standard's field names
 and value names. Identity never leaves: `RecordId` is a keyed pseudonym (not an
-HTCDS field) and the birth date is the year only. Without a decided victim
-status in the registry every person is a PossibleVictimOfTrafficking.
-For the national coordinator only (figures.access).
+HTCDS field) and the birth date is the year only. The trafficking status is the
+victim status decided in the pathway by the end of the year (counting rule 4);
+without a decision, PossibleVictimOfTrafficking. For the national coordinator
+only (figures.access).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ CONTROL = {
     "debt_bondage": "DebtBondage", "abusive_conditions": "WithholdsNecessities",
     "excessive_overtime": "ExcessiveWorkingHours",
 }
+TRAFFICKING_STATUS = {"possible": "PossibleVictimOfTrafficking",
+                      "identified": "ActualVictimOfTrafficking",
+                      "not_victim": "NotAVictimOfTrafficking"}
 ORG_TYPE = {"police": "LawEnforcement", "kmar": "LawEnforcement",
             "labour_inspectorate": "CentralGovernmentOrganisation",
             "ind": "ImmigrationService", "coa": "CentralGovernmentOrganisation",
@@ -106,7 +110,8 @@ def _write_year(writer: Any, year: int, rows: Any) -> int:
                 _pseudonym(year, rows.unit[i]), GENDER.get(rows.values("sex")[i], "Unknown"),
                 str(birth_year) if birth_year else "",
                 ";".join(str(c).upper() for c in citizenships or []),
-                "PossibleVictimOfTrafficking", exploitation_type(rows.forms[i]),
+                TRAFFICKING_STATUS[rows.values("victim_status")[i]],
+                exploitation_type(rows.forms[i]),
                 INDUSTRY.get(sector, ""), ";".join(controls), "Active",
                 ORG_TYPE.get(rows.values("organisation_kind")[i], ""),
             ])
