@@ -1,4 +1,4 @@
-"""Request id for the audit log, and a body size limit that answers in JSON."""
+"""Request id for the audit log, a body size limit that answers in JSON, and the CSP."""
 
 from __future__ import annotations
 
@@ -56,3 +56,20 @@ class ApiBodySizeMiddleware:
                     status=413,
                 )
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """One Content-Security-Policy on every response: pages, API, admin, errors.
+
+    The policy is settings.CONTENT_SECURITY_POLICY: scripts, styles, fonts and connections
+    from zicht itself only, no inline script or style, no framing. A response that carries
+    its own policy keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
