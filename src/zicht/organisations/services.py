@@ -216,12 +216,12 @@ def two_factor_reset(*, actor: User | None, user: User) -> int:
 
 @transaction.atomic
 def login_unlock(*, actor: User | None, username: str = "", address: str = "") -> int:
-    """Lift a lockout of a username or a client address; returns the failures forgotten."""
+    """Lift a lockout of a username or a client address; returns the records removed."""
     if not username and not address:
         raise ApplicationError(_("Name the username or the address to unlock."),
                                field="username")
     count = axes_reset(username=username or None, ip=address or None)
     user = User.objects.filter(username=username).first() if username else None
     audit_record(actor=actor, action="user.unlock", obj=user,
-                 detail={"username": username, "address": address, "failures": count})
+                 detail={"username": username, "address": address, "records": count})
     return count

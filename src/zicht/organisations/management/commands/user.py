@@ -89,7 +89,8 @@ class Command(ZichtCommand):
         if bool(username) == bool(address):
             raise CommandError("Give --username or --address.", returncode=2)
         count = services.login_unlock(actor=None, username=username, address=address)
-        self.stdout.write(f"Unlocked {username or address}: {count} failed attempt(s) forgotten.")
+        self.stdout.write(f"Unlocked {username or address} ({count} record(s) of failed logins "
+                          "removed).")
 
     def _list_tokens(self, user: User) -> None:
         now = timezone.now()
