@@ -186,3 +186,26 @@ def test_an_inactive_user_gets_no_code_step(client, caseworker):
     response = password_step(client, "caseworker")
     assert response.status_code == 200
     assert "zicht_pending_login" not in client.session
+
+
+def test_zicht_user_totp_prints_no_code_on_a_production_server(caseworker, settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    authenticator(caseworker)
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="demo and development only"):
+        call_command("user", "totp", "--username", "caseworker")
+
+
+def test_zicht_user_reset_2fa_makes_the_next_login_set_up_anew(client, caseworker):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    authenticator(caseworker)
+    call_command("user", "reset-2fa", "--username", "caseworker", stdout=StringIO())
+    assert not TOTPDevice.objects.filter(user=caseworker).exists()
+    password_step(client, "caseworker")
+    assert 'id="totp-secret"' in client.get("/accounts/login/code/").content.decode()
+    assert AuditEvent.objects.filter(action="user.two_factor_reset").exists()

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from zicht.core.typing import AuthenticatedRequest
+from zicht.core.typing import AuthenticatedRequest, actor_of
 from zicht.registry.serializers import StrictSerializer, TextField
 
 from . import services
@@ -66,7 +66,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at")
+        return ApiToken.objects.filter(user=actor_of(self.request)).order_by("-created_at")
 
     @extend_schema(request=None, responses={200: ApiTokenSerializer})
     @action(detail=True, methods=["post"])

@@ -23,7 +23,7 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr,attr-defined]
             logout(request)
         return self.get_response(request)
 

@@ -114,7 +114,7 @@ def token_revoke(*, actor: User | None, user: User, prefix: str = "",
     """Revoke the user's tokens still in force: all, the one with `prefix`, or `token_id`."""
     tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
     if prefix or token_id is not None:
-        tokens = tokens.filter(prefix=prefix) if prefix else tokens.filter(pk=token_id)
+        tokens = tokens.filter(prefix=prefix) if prefix else tokens.filter(pk=token_id or 0)
         if not tokens.exists():
             raise ApplicationError(
                 _("%(user)s has no token in force that starts with “%(prefix)s”.")

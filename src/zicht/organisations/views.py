@@ -10,7 +10,6 @@ passwords.
 from __future__ import annotations
 
 import time
-from base64 import b32encode
 from typing import Any
 
 import segno
@@ -36,6 +35,7 @@ from zicht.core.typing import actor_of
 
 from . import services
 from .models import User
+from .selectors import totp_secret_text
 
 PENDING_LOGIN = "zicht_pending_login"
 
@@ -64,7 +64,7 @@ def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     if time.time() - float(pending.get("since", 0)) > settings.TWO_FACTOR_PENDING_MINUTES * 60:
         del request.session[PENDING_LOGIN]
         return None
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user = User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first()
     return (user, pending) if user is not None else None
 
 
@@ -79,10 +79,6 @@ def _failed(request: HttpRequest, user: User) -> None:
     """A wrong code counts as a failed login for the username (django-axes)."""
     user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
                            request=request)
-
-
-def _grouped(secret: str) -> str:
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
 @never_cache
@@ -112,11 +108,10 @@ def login_code(request: HttpRequest) -> HttpResponseBase:
                         settings.LOGIN_REDIRECT_URL), "first_login": True})
             _failed(request, user)
             error = _("That code is not right. Enter the 6 digits your app shows now.")
-        secret = b32encode(device.bin_key).decode()
         qr_code = segno.make(device.config_url, error="m").svg_inline(
             scale=4, border=4, title=_("QR code for your authenticator app"))
         return render(request, "registration/two_factor_setup.html", {
-            "qr_code": qr_code, "secret": _grouped(secret), "error": error,
+            "qr_code": qr_code, "secret": totp_secret_text(device), "error": error,
             "username": user.get_username()}, status=400 if error else 200)
     if request.method == "POST":
         device = services.second_factor_verify(user=user, code=request.POST.get("code", ""))
