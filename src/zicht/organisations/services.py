@@ -223,5 +223,5 @@ def login_unlock(*, actor: User | None, username: str = "", address: str = "") -
     count = axes_reset(username=username or None, ip=address or None)
     user = User.objects.filter(username=username).first() if username else None
     audit_record(actor=actor, action="user.unlock", obj=user,
-                 detail={"username": username, "address": address, "records": count})
+                 detail={"username": username, "by_address": bool(address), "records": count})
     return count
