@@ -86,6 +86,8 @@ def _failed(request: HttpRequest, user: User) -> None:
 @require_http_methods(["GET", "POST"])
 def login_code(request: HttpRequest) -> HttpResponseBase:
     """Step two: the code from the authenticator, or setting one up on a first login."""
+    if request.user.is_authenticated:  # back to this page after logging in
+        return redirect(settings.LOGIN_REDIRECT_URL)
     found = _pending(request)
     if found is None:
         messages.info(request, _("Log in again: the login was not finished in time."))
