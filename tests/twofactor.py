@@ -33,18 +33,30 @@ def code_for(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def browser_log_in(page, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    """Log in by keyboard as an enrolled user: password, then the authenticator's code."""
-    device = authenticator(User.objects.get(username=username))
+def wait_for_focus(page, element_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Autofocus may land a moment after the page's load event; typing must wait for it."""
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{element_id}'")
+
+
+def browser_password_step(page, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """By keyboard, the login's first step; ends on the code step."""
     if "/accounts/login/" not in page.url:
         page.goto("/accounts/login/")
     # The username field has the focus on arrival.
+    wait_for_focus(page, "id_username")
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url("**/accounts/login/code/")
+
+
+def browser_log_in(page, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Log in by keyboard as an enrolled user: password, then the authenticator's code."""
+    device = authenticator(User.objects.get(username=username))
+    browser_password_step(page, username, password)
     # The code field has the focus on arrival.
+    wait_for_focus(page, "id_code")
     page.keyboard.type(code_for(device))
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)

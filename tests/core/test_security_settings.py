@@ -19,7 +19,8 @@ from zicht.organisations.models import Role
 def production_environment(tmp_path, **overrides: str) -> dict[str, str]:
     environment = {
         key: value for key, value in os.environ.items()
-        if not key.startswith("ZICHT_") and key != "DATABASE_URL"
+        # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE belongs to the test run, not a server.
+        if not key.startswith("ZICHT_") and key not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     environment.update({
         "DJANGO_SETTINGS_MODULE": "zicht.settings",

@@ -9,9 +9,8 @@ import pytest
 from django_otp.oath import TOTP
 
 from tests.factories import UserFactory, make_person
-from tests.twofactor import browser_log_in
+from tests.twofactor import browser_log_in, browser_password_step, wait_for_focus
 from tests.web import conftest as web_fixtures
-from tests.web.conftest import PASSWORD
 from tests.web.test_browser import assert_accessible, tab_to
 from zicht.organisations.models import Role
 
@@ -31,14 +30,9 @@ def csp_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 def test_a_first_login_sets_up_the_app_by_keyboard_and_lands_on_the_worklist(web, caseworker):
     violations = csp_violations(web)
     make_person(caseworker, given_names="Maria", family_name="Ionescu")
-    web.goto("/accounts/login/")
-    web.keyboard.type("caseworker")
-    web.keyboard.press("Tab")
-    web.keyboard.type(PASSWORD)
-    web.keyboard.press("Enter")
+    browser_password_step(web, "caseworker")
 
     # The set-up page: a QR code and the same secret as text, which a person could type.
-    web.wait_for_url("**/accounts/login/code/")
     assert web.locator("h1").inner_text() == "Tweestapsverificatie instellen"
     assert web.locator("figure.zicht-qr-code svg").is_visible()
     assert_accessible(web)
@@ -46,6 +40,7 @@ def test_a_first_login_sets_up_the_app_by_keyboard_and_lands_on_the_worklist(web
     totp = TOTP(b32decode(secret))
     totp.time = time.time()
     # The code field has the focus on arrival.
+    wait_for_focus(web, "id_code")
     web.keyboard.type(f"{totp.token():06d}")
     web.keyboard.press("Enter")
 
@@ -64,14 +59,11 @@ def test_a_first_login_sets_up_the_app_by_keyboard_and_lands_on_the_worklist(web
 def test_an_enrolled_user_types_the_code_and_a_wrong_one_is_named(web, caseworker):
     browser_log_in(web, "caseworker")
     assert web.locator("h1").inner_text() == "Werklijst"
-    web.locator("form[action='/accounts/logout/'] button").click()
+    with web.expect_navigation():
+        web.locator("form[action='/accounts/logout/'] button").click()
 
-    web.goto("/accounts/login/")
-    web.keyboard.type("caseworker")
-    web.keyboard.press("Tab")
-    web.keyboard.type(PASSWORD)
-    web.keyboard.press("Enter")
-    web.wait_for_url("**/accounts/login/code/")
+    browser_password_step(web, "caseworker")
+    wait_for_focus(web, "id_code")
     web.keyboard.type("000000")
     web.keyboard.press("Enter")
     web.wait_for_selector("#error-summary")
