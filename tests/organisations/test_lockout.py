@@ -80,3 +80,17 @@ def test_an_administrator_unlocks_a_user_in_the_admin(client, caseworker):
         "action": "unlock_login", "_selected_action": [caseworker.pk]})
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="caseworker").exists()
+
+
+def test_the_throttled_address_is_remote_addr_unless_behind_our_proxy(rf, settings):
+    from zicht.organisations.middleware import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.4")
+    settings.BEHIND_PROXY = False
+    assert client_address(request) == "10.0.0.5"
+    settings.BEHIND_PROXY = True
+    # Only the entry our proxy appended counts; the client wrote the ones before it.
+    assert client_address(request) == "198.51.100.4"
+    request.META.pop("REMOTE_ADDR")
+    request.META.pop("HTTP_X_FORWARDED_FOR")
+    assert client_address(request) is None

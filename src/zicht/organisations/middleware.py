@@ -28,15 +28,16 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The client's address for login throttling.
 
     Behind our reverse proxy (ZICHT_BEHIND_PROXY=1) the last X-Forwarded-For entry, the one
-    the proxy appended; earlier entries are whatever the client sent. Else REMOTE_ADDR.
+    the proxy appended; earlier entries are whatever the client sent. Else REMOTE_ADDR, or
+    None for a request without one (django-axes stores the address in an IP column).
     """
     if settings.BEHIND_PROXY:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "")
                      .split(",") if part.strip()]
         if forwarded:
             return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None
