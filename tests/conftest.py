@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management.commands import flush
-from django.test import override_settings
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from tests.factories import OrganisationFactory, UserFactory
@@ -30,6 +30,30 @@ def _fast_password_hashing():  # type: ignore[no-untyped-def]
     """Every factory user gets a password; the production hasher takes most of a second."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_passes_the_second_factor():  # type: ignore[no-untyped-def]
+    """`client.force_login(user)` skips the password; let it skip the TOTP code too.
+
+    zicht logs out any session without a verified second factor (TwoFactorRequiredMiddleware),
+    so the session is marked as verified by a confirmed authenticator of the user, made here
+    when the user has none. The login itself is tested through the real two steps in
+    tests/organisations/test_two_factor.py.
+    """
+    from tests.twofactor import mark_session_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        original(self, user, backend)
+        session = self.session
+        mark_session_verified(session, user)
+        session.save()
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original
 
 
 @pytest.fixture

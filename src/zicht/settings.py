@@ -6,6 +6,7 @@ production (see docs/deploy.md).
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -19,6 +20,9 @@ VAR_DIR = Path(os.environ.get("ZICHT_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("ZICHT_DEBUG", "0") == "1"
+# Production (docs/security.md): HTTPS only, secure cookies, HSTS, and no development secret
+# accepted. Off by default, so the local demo runs over plain http://127.0.0.1:8000.
+PRODUCTION = os.environ.get("ZICHT_PRODUCTION", "0") == "1"
 SECRET_KEY = os.environ.get(
     "ZICHT_SECRET_KEY", "DEVELOPMENT-ONLY-secret-key-do-not-use-in-production"
 )
@@ -34,6 +38,17 @@ FIELD_ENCRYPTION_KEYS = os.environ.get(
 BLIND_INDEX_KEY = os.environ.get(
     "ZICHT_BLIND_INDEX_KEY", "DEVELOPMENT-ONLY-blind-index-key"
 )
+if PRODUCTION:
+    _development_secrets = [name for name, value in [
+        ("ZICHT_SECRET_KEY", SECRET_KEY), ("ZICHT_BLIND_INDEX_KEY", BLIND_INDEX_KEY),
+        ("ZICHT_FIELD_KEYS", ",".join(FIELD_ENCRYPTION_KEYS))]
+        if "DEVELOPMENT" in value or value.startswith("ZGV2ZWxvcG1lbnQtb25seS")]
+    if _development_secrets or DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "ZICHT_PRODUCTION=1 refuses ZICHT_DEBUG=1 and the development secrets; set "
+            + (", ".join(_development_secrets) or "ZICHT_DEBUG=0") + " (docs/security.md).")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -75,10 +94,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "zicht.organisations.middleware.TwoFactorRequiredMiddleware",
     "zicht.wegwijzer.middleware.PublicStartMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zicht.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zicht.urls"
@@ -122,11 +146,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:worklist"
 LOGOUT_REDIRECT_URL = "login"
 
+# NCSC guidance: length over complexity, no composition rules, no forced periodic change,
+# and no password that is on a list of common (breached) ones.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "nl"
@@ -147,13 +174,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Sessions and CSRF (docs/security.md). A session lasts one working day at most and ends
+# with the browser; cookies are never readable by scripts and go over HTTPS only in production.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION
+# Behind a reverse proxy that terminates TLS, sets X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For (docs/deploy.md). Off: both headers are ignored.
+BEHIND_PROXY = os.environ.get("ZICHT_BEHIND_PROXY", "0") == "1"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer may probe the health endpoint over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("ZICHT_HSTS_SECONDS", 63_072_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+CSRF_TRUSTED_ORIGINS = [origin for origin in os.environ.get(
+    "ZICHT_CSRF_TRUSTED_ORIGINS", "").split(",") if origin]
+if PRODUCTION:
+    # __Host- cookies are refused by browsers unless secure, host-only and for path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Largest API request body accepted, in bytes; larger bodies get a 413 naming the body.
 API_MAX_BODY_BYTES = int(os.environ.get("ZICHT_API_MAX_BODY_BYTES", 256 * 1024))
@@ -213,6 +263,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -259,6 +311,42 @@ HUEY = {
 # API tokens expire; a new one is made with `zicht user token`.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("ZICHT_API_TOKEN_LIFETIME_DAYS", 90))
 
+# Two-factor login (docs/security.md): every account, whatever its role, logs in with a
+# password and a TOTP code (or one of its backup codes).
+OTP_TOTP_ISSUER = os.environ.get("ZICHT_TOTP_ISSUER", "zicht")
+# Minutes between the password and the second factor before the login starts over.
+TWO_FACTOR_PENDING_MINUTES = 10
+TWO_FACTOR_BACKUP_CODES = 10
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords or codes in a row
+# for one username, or from one client address, that username or address is locked for the
+# cool-off time; a successful login clears the count. `zicht user unlock` or the admin lifts it.
+AXES_FAILURE_LIMIT = int(os.environ.get("ZICHT_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZICHT_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "zicht.organisations.middleware.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zicht.organisations.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code",
+                             "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+
+# Content-Security-Policy of every response (zicht.core.middleware); no inline script or
+# style, nothing from another origin.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    # Style sheets draw their check marks as inline SVG images.
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
 # Operation (docs/deploy.md). Logs: one JSON object per line on stderr, one line per
 # request (zicht.request), never a query string or person data. Metrics: django-prometheus
 # at /metrics, readable only from ZICHT_METRICS_ALLOWED_IPS (addresses or networks of the
@@ -275,8 +363,10 @@ LOGGING = {
 INSTALLED_APPS += ["django_prometheus"]
 MIDDLEWARE.insert(MIDDLEWARE.index("zicht.core.middleware.RequestIdMiddleware") + 1,
                   "zicht.core.logging.RequestLogMiddleware")
-MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
-              "django_prometheus.middleware.PrometheusAfterMiddleware"]
+MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE]
+# Last but django-axes, which must stay last to turn a lockout into its page.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+                  "django_prometheus.middleware.PrometheusAfterMiddleware")
 METRICS_ALLOWED_NETWORKS = [
     ipaddress.ip_network(entry.strip(), strict=False)
     for entry in os.environ.get("ZICHT_METRICS_ALLOWED_IPS", "").split(",") if entry.strip()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from zicht.actionplan.api import register as register_programme_api
@@ -8,7 +9,7 @@ from zicht.audit.api import AuditEventViewSet
 from zicht.core import views as core_views
 from zicht.figures.api import register as register_figures_api
 from zicht.linkage.api import register as register_linkage_api
-from zicht.organisations.api import OrganisationViewSet
+from zicht.organisations.api import ApiTokenViewSet, OrganisationViewSet
 from zicht.pathway.api import DeadlineViewSet, PathwayViewSet, RedressViewSet, ReferralViewSet
 from zicht.privacy.api import register as register_privacy_api
 from zicht.registry.api import ConsentViewSet, PersonViewSet, SignalViewSet
@@ -24,6 +25,7 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("signals", SignalViewSet, basename="signal")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("audit", AuditEventViewSet, basename="audit")
 router.register("pathways", PathwayViewSet, basename="pathway")
 router.register("referrals", ReferralViewSet, basename="referral")
@@ -41,7 +43,10 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI's start-up script as a file of its own: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # The admin has no login of its own: it would skip the second factor.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zicht.organisations.urls")),

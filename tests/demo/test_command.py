@@ -142,6 +142,23 @@ def test_it_prints_the_logins_and_the_address(loaded):  # type: ignore[no-untype
     assert "200 persons" in loaded
 
 
+def test_every_demo_login_can_pass_the_second_factor_by_what_is_printed(loaded):  # type: ignore[no-untyped-def]
+    """The printed TOTP secret is the one of the login's authenticator; `zicht user totp`
+    prints a code that it accepts."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zicht.organisations.selectors import totp_secret_text
+
+    for login in DEMO_LOGINS:
+        device = TOTPDevice.objects.get(user__username=login.username, confirmed=True)
+        line = next(row for row in loaded.splitlines() if row.split()[1:2] == [login.username])
+        assert totp_secret_text(device) in line
+        out = StringIO()
+        call_command("user", "totp", "--username", login.username, stdout=out)
+        assert device.verify_token(out.getvalue().strip())
+    assert "zicht user totp --username USERNAME" in loaded
+
+
 def test_if_empty_does_nothing_the_second_time(loaded):  # type: ignore[no-untyped-def]
     before = (Person.objects.count(), Signal.objects.count(), AuditEvent.objects.count())
     out = run_demo("--seed", "2", "--persons", "50", "--if-empty")

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.shelters.conftest import make_shelter, person_in_need
+from tests.twofactor import browser_log_in
 from zicht.shelters.codes import ShelterKind
 from zicht.shelters.models import Placement
 
@@ -53,11 +54,7 @@ def test_a_coordinator_finds_and_ends_a_place_by_keyboard(tab, caseworker, coord
     maria = person_in_need(caseworker)
 
     page.goto("/accounts/login/?next=/shelters/")
-    page.keyboard.type(coordinator.username)
-    page.keyboard.press("Tab")
-    page.keyboard.type("correct horse battery")
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    browser_log_in(page, coordinator.username)
 
     page.goto("/shelters/")
     assert page.locator("table").count() == 3

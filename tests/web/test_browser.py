@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from faker import Faker
 
 from tests.factories import UserFactory, make_person, make_signal
+from tests.twofactor import browser_log_in
 from tests.web.conftest import PASSWORD
 from zicht.organisations.models import Role
 from zicht.registry import services
@@ -44,13 +45,9 @@ def tab_to(page, selector: str, *, limit: int = 80) -> None:  # type: ignore[no-
 
 
 def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    """By keyboard: password, then the code of the user's authenticator app."""
     page.goto("/accounts/login/")
-    # The username field has the focus on arrival.
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    browser_log_in(page, username, PASSWORD)
 
 
 def test_a_caseworker_reports_by_keyboard_and_every_page_passes_axe(web, caseworker):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import OrganisationFactory, UserFactory, make_person, make_signal
+from tests.twofactor import authenticator, code_for
 from zicht.audit.models import AuditEvent
 from zicht.organisations.models import OrganisationKind, Role
 from zicht.registry.models import Consent, Person, PersonAccess, Signal
@@ -47,9 +48,14 @@ def test_the_login_page_speaks_dutch_by_default(client, db):
     assert 'class="nl-skip-link' in html
 
 
-def test_a_caseworker_logs_in_with_username_and_password(client, caseworker):
+def test_a_caseworker_logs_in_with_username_password_and_the_code_of_their_app(client,
+                                                                                caseworker):
+    app = authenticator(caseworker)
     response = client.post("/accounts/login/", {"username": "caseworker",
                                                 "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/code/"
+    response = client.post("/accounts/login/code/", {"code": code_for(app)})
     assert response.status_code == 302
     assert response["Location"] == "/"
 

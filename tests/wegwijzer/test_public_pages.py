@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from zicht.wegwijzer.security import CONTENT_SECURITY_POLICY
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def test_a_public_page_sets_no_cookie_and_sends_strict_headers(client, url):
     assert response.status_code == 200
     assert not response.cookies, f"{url} set {list(response.cookies)}"
     policy = response["Content-Security-Policy"]
-    assert policy == CONTENT_SECURITY_POLICY
+    assert policy == settings.CONTENT_SECURITY_POLICY
     for directive in ("default-src 'self'", "script-src 'self'", "form-action 'self'",
                       "frame-ancestors 'none'"):
         assert directive in policy

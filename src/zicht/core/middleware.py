@@ -1,4 +1,5 @@
-"""Request id for the audit log, a body size limit that answers in JSON, database failures."""
+"""Request id for the audit log, a body size limit that answers in JSON, database failures,
+and the CSP."""
 
 from __future__ import annotations
 
@@ -73,3 +74,20 @@ class DatabaseUnavailableMiddleware:
         from .exceptions import database_unavailable_response
 
         return database_unavailable_response(request, exception)
+
+
+class ContentSecurityPolicyMiddleware:
+    """One Content-Security-Policy on every response: pages, API, admin, errors.
+
+    The policy is settings.CONTENT_SECURITY_POLICY: scripts, styles, fonts and connections
+    from zicht itself only, no inline script or style, no framing. A response that carries
+    its own policy keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

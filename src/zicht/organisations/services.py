@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
@@ -12,6 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user, verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zicht.audit.services import audit_record
 from zicht.core.exceptions import ApplicationError, ConflictError
@@ -104,8 +109,119 @@ def token_create(*, actor: User | None, user: User, lifetime_days: int | None = 
 
 
 @transaction.atomic
-def token_revoke(*, actor: User | None, user: User) -> int:
-    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
-    audit_record(actor=actor, action="token.revoke", obj=user, detail={"count": count})
+def token_revoke(*, actor: User | None, user: User, prefix: str = "",
+                 token_id: int | None = None) -> int:
+    """Revoke the user's tokens still in force: all, the one with `prefix`, or `token_id`."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if prefix or token_id is not None:
+        tokens = tokens.filter(prefix=prefix) if prefix else tokens.filter(pk=token_id or 0)
+        if not tokens.exists():
+            raise ApplicationError(
+                _("%(user)s has no token in force that starts with “%(prefix)s”.")
+                % {"user": user.username, "prefix": prefix} if prefix else
+                _("This token is revoked already."), field="token")
+    count = tokens.update(revoked_at=timezone.now())
+    audit_record(actor=actor, action="token.revoke", obj=user,
+                 detail={"count": count, **({"prefix": prefix} if prefix else {}),
+                         **({"token": token_id} if token_id is not None else {})})
+    return count
+
+
+# -- two-factor login (docs/security.md) ------------------------------------------------
+
+def _backup_codes(user: User) -> list[str]:
+    """Fresh backup codes for the user's one backup device; the old ones stop working."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.TWO_FACTOR_BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def totp_device_create(*, actor: User | None, user: User, confirmed: bool) -> TOTPDevice:
+    """A new authenticator for `user`; unconfirmed until a code from it has been checked.
+
+    An earlier unconfirmed one is reused, so reloading the set-up page keeps its secret.
+    """
+    if not confirmed:
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if pending is not None:
+            return pending
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=confirmed)
+    if confirmed:
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        audit_record(actor=actor, action="user.totp_enrol", obj=user)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, actor: User, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm a new authenticator with a code from it; returns the new backup codes.
+
+    None when the code is wrong. Any other authenticator of the user is removed.
+    """
+    if device.confirmed or device.user_id != actor.pk or not device.verify_token(code):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+    codes = _backup_codes(actor)
+    audit_record(actor=actor, action="user.totp_enrol", obj=actor)
+    return codes
+
+
+def second_factor_verify(*, user: User, code: str) -> Device | None:
+    """The confirmed device that accepts `code`: the authenticator, else a backup code.
+
+    Each device throttles itself: every wrong code doubles its wait (django-otp).
+    """
+    code = "".join((code or "").split()).lower()
+    if not code:
+        return None
+    # Six digits is an authenticator's code; a backup code has eight letters and digits.
+    authenticator_code = code.isdigit() and len(code) == 6
+    for device in devices_for_user(user):
+        if isinstance(device, TOTPDevice) == authenticator_code:
+            verified = verify_token(user, device.persistent_id, code)
+            if verified is not None:
+                return verified
+    return None
+
+
+@transaction.atomic
+def login_record(*, actor: User, second_factor: str) -> None:
+    """A finished login, on the audit log: who, when, and with which kind of second factor."""
+    audit_record(actor=actor, action="user.login", obj=actor,
+                 detail={"second_factor": second_factor})
+
+
+@transaction.atomic
+def backup_codes_renew(*, actor: User) -> list[str]:
+    codes = _backup_codes(actor)
+    audit_record(actor=actor, action="user.backup_codes_renew", obj=actor)
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User | None, user: User) -> int:
+    """Forget every second factor of `user` (a lost phone): the next login sets up anew."""
+    count = 0
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+        count += 1
+    audit_record(actor=actor, action="user.two_factor_reset", obj=user, detail={"count": count})
+    return count
+
+
+@transaction.atomic
+def login_unlock(*, actor: User | None, username: str = "", address: str = "") -> int:
+    """Lift a lockout of a username or a client address; returns the records removed."""
+    if not username and not address:
+        raise ApplicationError(_("Name the username or the address to unlock."),
+                               field="username")
+    count = axes_reset(username=username or None, ip=address or None)
+    user = User.objects.filter(username=username).first() if username else None
+    audit_record(actor=actor, action="user.unlock", obj=user,
+                 detail={"username": username, "by_address": bool(address), "records": count})
     return count

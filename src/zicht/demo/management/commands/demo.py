@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tqdm import tqdm
 
 from zicht.core.management.base import ZichtCommand
 from zicht.demo.catalogue import DEMO_LOGINS, DEMO_URL
 from zicht.demo.generator import demo_state, load_demo
+from zicht.organisations.selectors import totp_secret_text
 
 
 class Command(ZichtCommand):
@@ -69,21 +71,30 @@ class Command(ZichtCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        rows = [("role", "username", "password", "organisation")] + [
-            (login.role, login.username, login.password, login.organisation)
+        secrets = {
+            device.user.username: totp_secret_text(device)
+            for device in TOTPDevice.objects.filter(
+                user__username__in=[login.username for login in DEMO_LOGINS], confirmed=True,
+            ).select_related("user")
+        }
+        rows = [("role", "username", "password", "TOTP secret", "organisation")] + [
+            (login.role, login.username, login.password,
+             secrets.get(login.username, "(set up at first login)"), login.organisation)
             for login in DEMO_LOGINS
         ]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("")
         for number, row in enumerate(rows):
             self.stdout.write(
                 "  ".join(
-                    [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
-                    + [row[3]]
+                    [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
+                    + [row[4]]
                 )
             )
             if number == 0:
                 self.stdout.write("  ".join("-" * w for w in widths) + "  " + "-" * 12)
         self.stdout.write("")
-        self.stdout.write(f"Open {DEMO_URL} and log in with one of these.")
+        self.stdout.write(f"Open {DEMO_URL} and log in with one of these. At the code step, enter "
+                          "the code of an authenticator app set up with the TOTP secret, or "
+                          "the one `zicht user totp --username USERNAME` prints.")
         self.stdout.write("API tokens: `zicht user token --username USERNAME`.")
