@@ -89,6 +89,13 @@ def prepare(records: pd.DataFrame, *, extra_columns: Sequence[str] = ()) -> pd.D
         for g, f in zip(out["given_key"], out["family_key"], strict=True)
     ]
     out["sorted_block"] = _capped_key(out, ["name_sorted"])
+    # One name exact and the other's first letter: a typo in the other name
+    # (rarely in its first letter) with a year off or no birth information.
+    # The two keys meet each other too, for swapped names, so they share one cap.
+    out["given_initial"] = out["given_key"].str[:1]
+    out["family_initial"] = out["family_key"].str[:1]
+    out["given_family_initial_block"], out["family_given_initial_block"] = _capped_keys(
+        out, [["given_key", "family_initial"], ["family_key", "given_initial"]])
     return out.astype(object).where(out.notna(), None).astype(
         {"birth_year": "Int64", "birth_decade": "int64"})
 
@@ -100,13 +107,25 @@ COMMON_NAME_RECORDS = 50
 def _capped_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """`a|b` for the columns, with `|decade` appended where that combination is
     common; missing when any part is missing."""
-    parts = frame[columns].astype("string")
-    key = parts.iloc[:, 0].str.cat([parts[c] for c in columns[1:]], sep="|") if len(
-        columns) > 1 else parts.iloc[:, 0]
-    counts = key.map(key.value_counts())
+    return _capped_keys(frame, [columns])[0]
+
+
+def _capped_keys(frame: pd.DataFrame, column_sets: list[list[str]]) -> list[pd.Series]:
+    """One capped key per column set; a value is common when it is common
+    across all the keys together, so keys that are joined to each other cap alike."""
+    keys = []
+    for columns in column_sets:
+        parts = frame[columns].astype("string")
+        keys.append(parts.iloc[:, 0].str.cat([parts[c] for c in columns[1:]], sep="|")
+                    if len(columns) > 1 else parts.iloc[:, 0])
+    counts = pd.concat(keys).value_counts()
     decade = frame["birth_decade"].astype("string")
-    capped = key.where(counts <= COMMON_NAME_RECORDS, key + "|" + decade)
-    return capped.astype(object).where(key.notna(), None)
+    capped = []
+    for key in keys:
+        common = key.map(counts) > COMMON_NAME_RECORDS
+        capped.append(key.where(~common, key + "|" + decade).astype(object).where(
+            key.notna(), None))
+    return capped
 
 
 def blocking_rules(extra_blocking: Sequence[str] = ()) -> list[str]:
@@ -126,6 +145,10 @@ def blocking_rules(extra_blocking: Sequence[str] = ()) -> list[str]:
         'l."sounds_block" = r."sounds_block"',
         'l."given_family_sound_block" = r."given_family_sound_block"',
         'l."phone" = r."phone"',
+        'l."given_family_initial_block" = r."given_family_initial_block"',
+        'l."family_given_initial_block" = r."family_given_initial_block"',
+        'l."given_family_initial_block" = r."family_given_initial_block"',
+        'l."family_given_initial_block" = r."given_family_initial_block"',
     ]
     return rules + list(extra_blocking)
 
