@@ -261,7 +261,10 @@ def name_comparison(part: str) -> dict[str, Any]:
         {
             "sql_condition": f'"{key}_l" = "{key}_r" OR {swapped_exact}',
             "label_for_charts": "exact (or given and family swapped)",
-            "tf_adjustment_column": key,
+            # The given name is weighed by its frequency among records with the
+            # same family name (`model.name_pair_frequencies`), the family name by
+            # its own: together, the frequency of the full name.
+            "tf_adjustment_column": "name_pair" if part == "given" else key,
             "tf_adjustment_weight": 1.0,
             "disable_tf_exact_match_detection": True,
         },
