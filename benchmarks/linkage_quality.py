@@ -162,6 +162,10 @@ def _evaluate(scored: pd.DataFrame, truth: set[frozenset[Hashable]], ids: list[s
 
     accepted = scored[scored["match_weight"] >= threshold]
     result = {"links": prf(_pairs(accepted["unique_id_l"], accepted["unique_id_r"]), truth)}
+    # The match threshold was 6 until the name frequencies counted full names;
+    # kept for comparison with earlier results.
+    strict = scored[scored["match_weight"] >= 6]
+    result["links_w6"] = prf(_pairs(strict["unique_id_l"], strict["unique_id_r"]), truth)
     if ids is not None:
         edges = accepted_edges(zip(scored["unique_id_l"], scored["unique_id_r"],
                                    scored["match_weight"], strict=True), threshold=threshold)

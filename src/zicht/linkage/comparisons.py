@@ -254,17 +254,19 @@ def name_comparison(part: str) -> dict[str, Any]:
             "label_for_charts": "null",
             "is_null_level": True,
         },
+        # Swapped names are one event seen by both name comparisons: with a level
+        # of its own in each, its (tiny) chance among non-matches would be counted
+        # twice and a swapped pair would outscore an exact one. As part of the
+        # exact level, each comparison weighs only its own name.
         {
-            "sql_condition": f'"{key}_l" = "{key}_r"',
-            "label_for_charts": "exact",
-            "tf_adjustment_column": key,
+            "sql_condition": f'"{key}_l" = "{key}_r" OR {swapped_exact}',
+            "label_for_charts": "exact (or given and family swapped)",
+            # The given name is weighed by its frequency among records with the
+            # same family name (`model.name_pair_frequencies`), the family name by
+            # its own: together, the frequency of the full name.
+            "tf_adjustment_column": "name_pair" if part == "given" else key,
             "tf_adjustment_weight": 1.0,
-        },
-        {
-            "sql_condition": swapped_exact,
-            "label_for_charts": "exact, given and family swapped",
-            "tf_adjustment_column": key,
-            "tf_adjustment_weight": 1.0,
+            "disable_tf_exact_match_detection": True,
         },
     ]
     if part == "given":
@@ -340,6 +342,10 @@ def exact_comparison(column: str, *, tf: bool = False) -> dict[str, Any]:
     }
 
 
+# Any equal pair of values makes the household level's weight 0.
+HOUSEHOLD_PROBABILITY = 1e-4
+
+
 def phone_comparison() -> dict[str, Any]:
     return {
         "output_column_name": "phone",
@@ -353,7 +359,13 @@ def phone_comparison() -> dict[str, Any]:
                 'jaro_winkler_similarity("given_key_l", "given_key_r") < 0.8 AND '
                 'jaro_winkler_similarity("given_key_l", "family_key_r") < 0.8 AND '
                 'coalesce("given_canon_l" <> "given_canon_r", TRUE)'),
-             "label_for_charts": "same phone, other given name"},
+             "label_for_charts": "same phone, other given name",
+             # Neutral by definition (m = u, weight 0): the given-name comparison already
+             # weighs the other name. Left to training it would keep Splink's default m,
+             # because the training blocks (same birth date; same names and phone)
+             # hardly ever hold a household, and a shared phone would then merge them.
+             "m_probability": HOUSEHOLD_PROBABILITY, "u_probability": HOUSEHOLD_PROBABILITY,
+             "fix_m_probability": True, "fix_u_probability": True},
             {"sql_condition": '"phone_l" = "phone_r"', "label_for_charts": "exact"},
             {"sql_condition": 'levenshtein("phone_l", "phone_r") <= 1',
              "label_for_charts": "one digit different"},

@@ -24,9 +24,12 @@ INPUT_COLUMNS = (
     "birth_year", "sex", "nationality", "phone",
 )
 # Match weight at or above which two records are the same person, and the
-# lower bound of the band that goes to clerical review.
-DEFAULT_UPPER_WEIGHT = 6.0
-DEFAULT_LOWER_WEIGHT = 0.0
+# lower bound of the band that goes to clerical review: match probability
+# 8/9 ≈ 0.89 and 1/9 ≈ 0.11 (weight = log2 of the odds). Chosen on generated
+# data sets other than the benchmark's (docs/linkage.md): below about 3 pairwise
+# F1 still rises a little, but persons (clusters) lose more to chaining.
+DEFAULT_UPPER_WEIGHT = 3.0
+DEFAULT_LOWER_WEIGHT = -3.0
 DUCKDB_MEMORY_LIMIT = "3GB"
 # Below this many records, name frequencies are not estimated from the input.
 TF_MIN_RECORDS = 1000
@@ -89,6 +92,16 @@ def prepare(records: pd.DataFrame, *, extra_columns: Sequence[str] = ()) -> pd.D
         for g, f in zip(out["given_key"], out["family_key"], strict=True)
     ]
     out["sorted_block"] = _capped_key(out, ["name_sorted"])
+    # The full name, for the frequency that the given-name comparison uses
+    # (`name_pair_frequencies`).
+    out["name_pair"] = out["given_key"].str.cat(out["family_key"], sep="|")
+    # One name exact and the other's first letter: a typo in the other name
+    # (rarely in its first letter) with a year off or no birth information.
+    # The two keys meet each other too, for swapped names, so they share one cap.
+    out["given_initial"] = out["given_key"].str[:1]
+    out["family_initial"] = out["family_key"].str[:1]
+    out["given_family_initial_block"], out["family_given_initial_block"] = _capped_keys(
+        out, [["given_key", "family_initial"], ["family_key", "given_initial"]])
     return out.astype(object).where(out.notna(), None).astype(
         {"birth_year": "Int64", "birth_decade": "int64"})
 
@@ -100,13 +113,69 @@ COMMON_NAME_RECORDS = 50
 def _capped_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     """`a|b` for the columns, with `|decade` appended where that combination is
     common; missing when any part is missing."""
-    parts = frame[columns].astype("string")
-    key = parts.iloc[:, 0].str.cat([parts[c] for c in columns[1:]], sep="|") if len(
-        columns) > 1 else parts.iloc[:, 0]
-    counts = key.map(key.value_counts())
+    return _capped_keys(frame, [columns])[0]
+
+
+def _capped_keys(frame: pd.DataFrame, column_sets: list[list[str]]) -> list[pd.Series]:
+    """One capped key per column set; a value is common when it is common
+    across all the keys together, so keys that are joined to each other cap alike."""
+    keys = []
+    for columns in column_sets:
+        parts = frame[columns].astype("string")
+        keys.append(parts.iloc[:, 0].str.cat([parts[c] for c in columns[1:]], sep="|")
+                    if len(columns) > 1 else parts.iloc[:, 0])
+    counts = pd.concat(keys).value_counts()
     decade = frame["birth_decade"].astype("string")
-    capped = key.where(counts <= COMMON_NAME_RECORDS, key + "|" + decade)
-    return capped.astype(object).where(key.notna(), None)
+    capped = []
+    for key in keys:
+        common = key.map(counts) > COMMON_NAME_RECORDS
+        capped.append(key.where(~common, key + "|" + decade).astype(object).where(
+            key.notna(), None))
+    return capped
+
+
+def name_pair_frequencies(prepared: pd.DataFrame) -> pd.DataFrame:
+    """The frequency a match on the given name is weighed by: one row per full
+    name (`name_pair`, given|family) with `tf_name_pair`.
+
+    Splink's own term frequency counts each name apart, and the product of two
+    frequencies says "Min Zhang" or "Huong Tran" are rare when as full names they
+    are among the most common in the data. This is the frequency of the given
+    name *among records with the same family name*, P(given | family), taken from
+    the full name's frequency, so that the two name comparisons together weigh
+    P(given and family) rather than P(given) × P(family). The full name's
+    frequency counts only the records of *other* persons: the data holds
+    duplicates (that is why it is linked), and three reports of one rare person
+    make the name look common. The number of persons with a full name is
+    estimated from its birth years (a run of consecutive years counts once, as
+    reports a year off are common). Never below the given name's own frequency,
+    which is what a rare full name falls back to."""
+    names = prepared[["given_key", "family_key", "name_sorted", "name_pair", "birth_year"]]
+    names = names[names["name_pair"].notna()]
+    if names.empty:
+        return pd.DataFrame({"name_pair": pd.Series(dtype=object),
+                             "tf_name_pair": pd.Series(dtype=float)})
+    total = len(names)
+    given = names["given_key"].map(names["given_key"].value_counts()) / total
+    family = names["family_key"].map(names["family_key"].value_counts()) / total
+    records = names["name_sorted"].map(names["name_sorted"].value_counts())
+    persons = names["name_sorted"].map(persons_by_name(names))
+    others = records / total * (persons - 1) / persons
+    conditional = (others / family).clip(upper=1.0)
+    frequency = pd.concat([given, conditional], axis=1).max(axis=1)
+    table = pd.DataFrame({"name_pair": names["name_pair"], "tf_name_pair": frequency})
+    return table.drop_duplicates("name_pair").reset_index(drop=True)
+
+
+def persons_by_name(names: pd.DataFrame) -> pd.Series:
+    """{name_sorted: estimated number of persons}: the runs of consecutive birth
+    years among its records (1990, 1991 and 1995 are two persons), at least one."""
+    years = (names[["name_sorted", "birth_year"]].dropna().drop_duplicates()
+             .sort_values(["name_sorted", "birth_year"]))
+    before = years.groupby("name_sorted")["birth_year"].shift()
+    starts = (before.isna() | (years["birth_year"] - before > 1)).astype(int)
+    runs = starts.groupby(years["name_sorted"]).sum()
+    return runs.reindex(names["name_sorted"].unique(), fill_value=0).clip(lower=1)
 
 
 def blocking_rules(extra_blocking: Sequence[str] = ()) -> list[str]:
@@ -126,6 +195,10 @@ def blocking_rules(extra_blocking: Sequence[str] = ()) -> list[str]:
         'l."sounds_block" = r."sounds_block"',
         'l."given_family_sound_block" = r."given_family_sound_block"',
         'l."phone" = r."phone"',
+        'l."given_family_initial_block" = r."given_family_initial_block"',
+        'l."family_given_initial_block" = r."family_given_initial_block"',
+        'l."given_family_initial_block" = r."family_given_initial_block"',
+        'l."family_given_initial_block" = r."given_family_initial_block"',
     ]
     return rules + list(extra_blocking)
 
@@ -246,7 +319,19 @@ def _linker(frames: Sequence[pd.DataFrame], model: dict[str, Any], db_api: Any) 
         db_api.register(frame, dataset_display_name=f"records_{index}")
         for index, frame in enumerate(frames)
     ]
-    return Linker(tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING)
+    linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING)
+    if _uses_frequency_of(model, "name_pair"):
+        frequencies = name_pair_frequencies(
+            frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+        linker.table_management.register_term_frequency_lookup(
+            db_api.register(frequencies), "name_pair")
+    return linker
+
+
+def _uses_frequency_of(model: dict[str, Any], column: str) -> bool:
+    return any(level.get("tf_adjustment_column") == column
+               for comparison in model["comparisons"]
+               for level in comparison["comparison_levels"])
 
 
 def train(

@@ -130,7 +130,7 @@ def _person(rng: random.Random, pool: _NamePool, citizenship: str, *,
             family: str | None = None, phone: str | None = None) -> dict[str, Any]:
     female_names, male_names, family_names = pool.get(citizenship)
     sex = "F" if rng.random() < 0.7 else "M"
-    if citizenship in _COMMON and rng.random() < 0.08:
+    if citizenship in _COMMON and rng.random() < 0.25:
         given, family_name = rng.choice(_COMMON[citizenship])
     else:
         given = rng.choice(female_names if sex == "F" else male_names)
