@@ -522,11 +522,14 @@ class _Resolver:
         wanted = sorted(i for i in indexes if i not in self.persons)
         for chunk in _chunks(wanted, _LOOKUP_CHUNK):
             # Not a restricted person (GDPR art. 18): their record is not processed.
-            found = Person.objects.filter(
-                IN_PROCESSING, registering_organisation=self.organisation,
-                name_birth_index__in=chunk,
-            ).order_by("pk").only("pk", "data_key", "name_birth_index", "duty_registered")
+            # The organisation is compared here, not in SQL: given both, SQLite walks all of
+            # the organisation's persons for every chunk instead of using the blind index.
+            found = Person.objects.filter(IN_PROCESSING, name_birth_index__in=chunk).order_by(
+                "pk").only("pk", "data_key", "name_birth_index", "duty_registered",
+                           "registering_organisation_id")
             for person in found:
+                if person.registering_organisation_id != self.organisation.pk:
+                    continue
                 self.persons.setdefault(person.name_birth_index, _PersonRef(
                     data_key=person.data_key, pk=person.pk, registered_before=True,
                     duty_registered=person.duty_registered))
