@@ -11,7 +11,9 @@ from django.core.management import call_command
 from tests.factories import make_signal
 from zicht.core.exceptions import ConflictError, NotFound
 from zicht.figures.counting import counted_rows
+from zicht.pathway import services as pathway
 from zicht.pathway.access import referrals_visible_to
+from zicht.pathway.models import Referral
 from zicht.pathway.selectors import deadlines_falling_due
 from zicht.privacy import services
 from zicht.registry.access import persons_visible_to
@@ -31,6 +33,20 @@ def test_a_restricted_person_leaves_every_worklist(officer, caseworker, police_o
     assert not persons_visible_to(caseworker).filter(pk=story.person.pk).exists()
     assert not referrals_visible_to(police_officer).filter(person=story.person).exists()
     assert deadlines_falling_due(today=dt.date(2030, 1, 1), days=60) == {}
+
+
+def test_a_restricted_persons_open_referral_is_not_escalated(officer, caseworker, police_officer,
+                                                             story):  # type: ignore[no-untyped-def]
+    referral = pathway.referral_propose(actor=caseworker, person_id=story.person.pk,
+                                        purpose="care_coordination",
+                                        to_organisation_id=police_officer.organisation_id)
+    restrict(officer, story.person)
+
+    later = referral.answer_due_at + dt.timedelta(days=1)
+    assert pathway.referrals_escalate(now=later) == []
+    Referral.objects.filter(pk=referral.pk).update(
+        proposed_at=referral.proposed_at - dt.timedelta(days=365))
+    assert pathway.referrals_expire(now=later) == 1
 
 
 def test_a_restricted_person_cannot_be_changed(officer, caseworker, story):  # type: ignore[no-untyped-def]

@@ -726,6 +726,9 @@ def referrals_escalate(*, actor: User | None = None, now: datetime | None = None
     now = now or timezone.now()
     overdue = list(Referral.objects.select_for_update(of=("self",)).filter(
         status=ReferralStatus.PROPOSED, escalated_at__isnull=True, answer_due_at__lt=now,
+        # A restricted person (GDPR art. 18) is not put before the coordinator; their
+        # referral may still lapse, which ends its processing.
+        person__restricted_at__isnull=True,
     ).select_related("from_organisation", "to_organisation").order_by("answer_due_at", "pk"))
     if not overdue:
         return []
