@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_person
+from tests.factories import UserFactory, make_person
+from tests.privacy.conftest import make_officer
 from zicht.audit.models import AuditEvent
 from zicht.core.exceptions import ApplicationError
 from zicht.linkage import selectors, services
 from zicht.linkage.models import ClusterMembership, Link, LinkageRun
+from zicht.organisations.models import Role
+from zicht.privacy.services import person_erase
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::UserWarning")]
 
@@ -61,6 +64,22 @@ def test_a_second_run_compares_only_new_records(model_version, same_person_twice
     # The pair of old records was not scored again, and its link is still there.
     assert run.pairs_scored == Link.objects.filter(run=run).count() >= 1
     assert Link.objects.filter(person_a=same_person_twice[0]).exists()
+
+
+def test_an_erased_person_stays_in_their_cluster_after_a_full_run(model_version,
+                                                                   same_person_twice):
+    at_police, at_shelter, _other = same_person_twice
+    services.linkage_run(actor=None)
+    officer = make_officer(UserFactory(organisation=at_shelter.registering_organisation,
+                                       role=Role.CASEWORKER, username="fg"))
+    person_erase(actor=officer, person_id=at_shelter.pk, legal_ground="art17_1_b")
+
+    run = services.linkage_run(actor=None, full=True)
+
+    assert run.mode == LinkageRun.Mode.FULL and run.records == 2
+    clusters = dict(ClusterMembership.objects.values_list("person_id", "cluster_id"))
+    assert clusters[at_shelter.pk] == clusters[at_police.pk]
+    assert selectors.person_count() == 2
 
 
 def test_the_caseworker_learns_only_that_a_person_is_known_elsewhere(

@@ -195,7 +195,11 @@ def linkage_run(*, actor: User | None, backend: str = "duckdb", model_version: A
                         spark_session=spark_session)
         if progress:
             progress("score", len(scored), len(scored))
-        stale = Link.objects.all() if not incremental else Link.objects.filter(
+        # An erased person's links stay: with no identity left they cannot be scored again,
+        # and dropping them would count the person as someone new from this run on.
+        scorable = Link.objects.filter(person_a__erased_at__isnull=True,
+                                       person_b__erased_at__isnull=True)
+        stale = scorable if not incremental else scorable.filter(
             Q(person_a_id__in=new_ids) | Q(person_b_id__in=new_ids))
         stale.delete()
         links = _links(scored, version, run)
