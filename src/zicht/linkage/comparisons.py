@@ -232,13 +232,6 @@ def parse_birth(birth_date: Any, birth_year: Any = None) -> tuple[str, int | Non
 # --- Splink comparisons -------------------------------------------------------
 
 
-def _either(condition: str) -> str:
-    """The condition, or the same with the two names swapped on the right."""
-    swapped = condition.replace("given_key_r", "__tmp__").replace("family_key_r", "given_key_r")
-    swapped = swapped.replace("__tmp__", "family_key_r")
-    return f"(({condition}) OR ({swapped}))"
-
-
 def name_comparison(part: str) -> dict[str, Any]:
     """Given or family name, robust to the two being swapped (part: given/family).
 
